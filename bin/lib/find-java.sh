@@ -1,0 +1,37 @@
+# Sourced by ./mvnw and bin/fjord. Finds a JDK 21+ and exports JAVA_HOME.
+# Order: $JAVA_HOME if it is 21+, then `java` on PATH, then JDKs under /usr/lib/jvm,
+# /usr/local/lib/jvm, /opt and ~/.sdkman (newest first). Prints a clear message and exits
+# when none is found: the default `java` on many machines is 17, which cannot build Fjord.
+
+fjord_java_major() {
+  # $1 = path to a java executable; prints its feature version (17, 21, 25, ...) or nothing.
+  "$1" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+
+fjord_find_java() {
+  local min=21 candidate major
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+    major=$(fjord_java_major "$JAVA_HOME/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge "$min" ]; then export JAVA_HOME; return 0; fi
+  fi
+  if command -v javac >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then
+    candidate=$(readlink -f "$(command -v javac)")
+    candidate=${candidate%/bin/javac}
+    major=$(fjord_java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge "$min" ]; then export JAVA_HOME="$candidate"; return 0; fi
+  fi
+  # find, not a glob: ./mvnw runs under `set -f`.
+  for candidate in $(find /usr/lib/jvm /usr/local/lib/jvm /opt /opt/java "$HOME/.sdkman/candidates/java" \
+      -mindepth 1 -maxdepth 1 2>/dev/null | sort -rV); do
+    [ -x "$candidate/bin/javac" ] || continue
+    major=$(fjord_java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge "$min" ]; then export JAVA_HOME="$candidate"; return 0; fi
+  done
+  echo "fjord: no JDK $min or newer found." >&2
+  echo "fjord: looked at \$JAVA_HOME (${JAVA_HOME:-unset}), the java on PATH, /usr/lib/jvm, /usr/local/lib/jvm, /opt and ~/.sdkman." >&2
+  echo "fjord: install a JDK $min+ (for example Debian's openjdk-21-jdk or Temurin 21) or set JAVA_HOME to one." >&2
+  exit 1
+}
+
+fjord_find_java

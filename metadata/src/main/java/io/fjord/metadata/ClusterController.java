@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
  */
 public final class ClusterController {
 
+    /** Producer ids reserved per metadata record; Kafka uses blocks of 1000 as well. */
+    public static final int PRODUCER_ID_BLOCK_SIZE = 1000;
+
     /** Kafka's limit: a topic name plus partition suffix must fit a file name. */
     public static final int MAX_TOPIC_NAME_LENGTH = 249;
     private static final Pattern LEGAL_TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]+");
@@ -219,6 +222,13 @@ public final class ClusterController {
             assignments.put(partition, List.of(nodeId));
         }
         return assignments;
+    }
+
+    /** Reserves {@code size} producer ids durably; returns the first one. */
+    public synchronized long allocateProducerIdBlock(int size) {
+        long start = image.nextProducerId();
+        commit(List.of(new MetadataRecord.ProducerIdsRecord(nodeId, start + size)));
+        return start;
     }
 
     private void checkReplicas(List<Integer> replicas) {

@@ -4,6 +4,7 @@ import io.fjord.common.Uuid;
 import io.fjord.metadata.MetadataRecord.ConfigRecord;
 import io.fjord.metadata.MetadataRecord.ConfigResourceType;
 import io.fjord.metadata.MetadataRecord.PartitionRecord;
+import io.fjord.metadata.MetadataRecord.ProducerIdsRecord;
 import io.fjord.metadata.MetadataRecord.RemoveTopicRecord;
 import io.fjord.metadata.MetadataRecord.TopicRecord;
 
@@ -20,19 +21,26 @@ import java.util.TreeMap;
  */
 public final class MetadataImage {
 
-    public static final MetadataImage EMPTY = new MetadataImage(-1, Map.of(), Map.of(), Map.of());
+    public static final MetadataImage EMPTY = new MetadataImage(-1, Map.of(), Map.of(), Map.of(), 0L);
 
     private final long offset;
     private final Map<String, TopicImage> topicsByName;
     private final Map<Uuid, TopicImage> topicsById;
     private final Map<String, String> brokerConfigs;
+    private final long nextProducerId;
 
     private MetadataImage(long offset, Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
-                          Map<String, String> brokerConfigs) {
+                          Map<String, String> brokerConfigs, long nextProducerId) {
         this.offset = offset;
         this.topicsByName = topicsByName;
         this.topicsById = topicsById;
         this.brokerConfigs = brokerConfigs;
+        this.nextProducerId = nextProducerId;
+    }
+
+    /** The first producer id not yet handed out in a block. */
+    public long nextProducerId() {
+        return nextProducerId;
     }
 
     /** The metadata log offset of the last record applied, -1 for the empty image. */
@@ -61,6 +69,7 @@ public final class MetadataImage {
         Map<String, TopicImage> byName = new HashMap<>(topicsByName);
         Map<Uuid, TopicImage> byId = new HashMap<>(topicsById);
         Map<String, String> brokers = brokerConfigs;
+        long producerIds = nextProducerId;
         switch (record) {
             case TopicRecord r -> put(byName, byId, new TopicImage(r.name(), r.topicId(), new TreeMap<>(), Map.of()));
             case PartitionRecord r -> {
@@ -84,8 +93,9 @@ public final class MetadataImage {
                     byName.remove(topic.name());
                 }
             }
+            case ProducerIdsRecord r -> producerIds = Math.max(producerIds, r.nextProducerId());
         }
-        return new MetadataImage(recordOffset, Map.copyOf(byName), Map.copyOf(byId), brokers);
+        return new MetadataImage(recordOffset, Map.copyOf(byName), Map.copyOf(byId), brokers, producerIds);
     }
 
     private static TopicImage requireTopic(Map<Uuid, TopicImage> byId, Uuid topicId) {

@@ -33,6 +33,10 @@ public sealed interface MetadataRecord {
     record RemoveTopicRecord(Uuid topicId) implements MetadataRecord {
     }
 
+    /** Producer ids below {@code nextProducerId} are taken (KRaft's ProducerIdsRecord). */
+    record ProducerIdsRecord(int brokerId, long nextProducerId) implements MetadataRecord {
+    }
+
     /** Kafka's config resource types, with Kafka's ids (DescribeConfigs ResourceType). */
     enum ConfigResourceType {
         TOPIC((byte) 2), BROKER((byte) 4);

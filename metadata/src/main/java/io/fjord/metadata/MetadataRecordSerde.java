@@ -4,6 +4,7 @@ import io.fjord.common.Uuid;
 import io.fjord.metadata.MetadataRecord.ConfigRecord;
 import io.fjord.metadata.MetadataRecord.ConfigResourceType;
 import io.fjord.metadata.MetadataRecord.PartitionRecord;
+import io.fjord.metadata.MetadataRecord.ProducerIdsRecord;
 import io.fjord.metadata.MetadataRecord.RemoveTopicRecord;
 import io.fjord.metadata.MetadataRecord.TopicRecord;
 
@@ -24,6 +25,7 @@ import java.util.List;
  * PartitionRecord    (2): topicId:uuid partitionId:int32 replicas:int32[] isr:int32[] leader:int32 leaderEpoch:int32 partitionEpoch:int32
  * ConfigRecord       (3): resourceType:int8 resourceName:string name:string value:nullable string
  * RemoveTopicRecord  (4): topicId:uuid
+ * ProducerIdsRecord  (5): brokerId:int32 nextProducerId:int64
  * string = int16 length (-1 = null) + UTF-8; uuid = two int64; int32[] = int32 count + elements
  * </pre>
  * Version 0 for every type. An unknown type or version stops the load: the metadata log is the
@@ -35,6 +37,7 @@ public final class MetadataRecordSerde {
     private static final byte PARTITION = 2;
     private static final byte CONFIG = 3;
     private static final byte REMOVE_TOPIC = 4;
+    private static final byte PRODUCER_IDS = 5;
     private static final byte VERSION = 0;
 
     private MetadataRecordSerde() {
@@ -67,6 +70,10 @@ public final class MetadataRecordSerde {
                 header(buffer, REMOVE_TOPIC);
                 putUuid(buffer, r.topicId());
             }
+            case ProducerIdsRecord r -> {
+                header(buffer, PRODUCER_IDS);
+                buffer.putInt(r.brokerId()).putLong(r.nextProducerId());
+            }
         }
         return buffer.array();
     }
@@ -85,6 +92,7 @@ public final class MetadataRecordSerde {
                 case CONFIG -> new ConfigRecord(ConfigResourceType.forId(buffer.get()), getString(buffer),
                         getString(buffer), getString(buffer));
                 case REMOVE_TOPIC -> new RemoveTopicRecord(getUuid(buffer));
+                case PRODUCER_IDS -> new ProducerIdsRecord(buffer.getInt(), buffer.getLong());
                 default -> throw new IllegalStateException("unknown metadata record type " + type);
             };
         } catch (BufferUnderflowException e) {
@@ -98,6 +106,7 @@ public final class MetadataRecordSerde {
             case PartitionRecord r -> 16 + 4 + 4 + 4 * r.replicas().size() + 4 + 4 * r.isr().size() + 12;
             case ConfigRecord r -> 1 + stringSize(r.resourceName()) + stringSize(r.name()) + stringSize(r.value());
             case RemoveTopicRecord r -> 16;
+            case ProducerIdsRecord r -> 12;
         };
     }
 

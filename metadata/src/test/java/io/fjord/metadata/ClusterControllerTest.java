@@ -79,4 +79,15 @@ class ClusterControllerTest {
         assertThat(preview.partitionCount()).isEqualTo(4);
         assertThat(controller.image().topic("preview")).isEmpty();
     }
+
+    @Test
+    void shouldNeverHandOutTheSameProducerIdBlockTwiceAcrossRestarts() {
+        ClusterController first = controller();
+        long firstBlock = first.allocateProducerIdBlock(ClusterController.PRODUCER_ID_BLOCK_SIZE);
+
+        ClusterController second = controller();
+        long secondBlock = second.allocateProducerIdBlock(ClusterController.PRODUCER_ID_BLOCK_SIZE);
+
+        assertThat(secondBlock).isEqualTo(firstBlock + ClusterController.PRODUCER_ID_BLOCK_SIZE);
+    }
 }

@@ -1,0 +1,5 @@
+package io.fjord.storage;
+
+/** An OffsetForLeaderEpoch answer from {@link PartitionLog#endOffsetForEpoch}. */
+public record EpochEndOffset(int leaderEpoch, long endOffset) {
+}

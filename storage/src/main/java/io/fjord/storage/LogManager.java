@@ -1,0 +1,336 @@
+package io.fjord.storage;
+
+import io.fjord.common.Time;
+import io.fjord.common.TopicPartition;
+import io.fjord.common.Uuid;
+import io.fjord.common.errors.ApiException;
+import io.fjord.common.errors.Errors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the broker's log dirs and every {@link PartitionLog} in them; one instance per broker.
+ *
+ * <pre>
+ * &lt;log dir&gt;/
+ *   .kafka_cleanshutdown                 present only between a clean shutdown and the next startup
+ *   recovery-point-offset-checkpoint     "0", count, then "topic partition offset" lines
+ *   log-start-offset-checkpoint          same format
+ *   &lt;topic&gt;-&lt;partition&gt;/                 one partition (see {@link PartitionLog})
+ *   &lt;topic&gt;-&lt;partition&gt;.&lt;uuid&gt;-delete/   a deleted partition awaiting file.delete.delay.ms
+ * </pre>
+ *
+ * <p>Lifecycle: {@link #startup} loads every partition (recovering those of a dir without the
+ * clean-shutdown marker) and removes the marker; the broker then calls {@link #runRetention},
+ * {@link #flushDirty} and {@link #checkpoint} periodically from its scheduler thread;
+ * {@link #shutdown} closes everything and writes the marker. Threading: the log map is concurrent;
+ * create/delete serialise on this instance; the periodic tasks must run on one thread at a time.
+ */
+public final class LogManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
+
+    public static final String CLEAN_SHUTDOWN_FILE = ".kafka_cleanshutdown";
+    public static final String RECOVERY_POINT_CHECKPOINT_FILE = "recovery-point-offset-checkpoint";
+    public static final String LOG_START_OFFSET_CHECKPOINT_FILE = "log-start-offset-checkpoint";
+    public static final String DELETE_DIR_SUFFIX = "-delete";
+    /** Kafka's default producer.id.expiration.ms (1 day). */
+    public static final long DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86_400_000L;
+
+    private record PendingDirDeletion(PartitionLog log, Path dir, long deleteAtMs) {
+    }
+
+    private final List<Path> logDirs;
+    private final LogConfig defaultConfig;
+    private final Time time;
+    private final LogDirFailureHandler failureHandler;
+    private final long producerIdExpirationMs;
+    private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final List<PendingDirDeletion> pendingDirDeletions = new ArrayList<>();
+    private volatile boolean started;
+
+    public LogManager(List<Path> logDirs, LogConfig defaultConfig, Time time) {
+        this(logDirs, defaultConfig, time, LogDirFailureHandler.HALT, DEFAULT_PRODUCER_ID_EXPIRATION_MS);
+    }
+
+    public LogManager(List<Path> logDirs, LogConfig defaultConfig, Time time, LogDirFailureHandler failureHandler, long producerIdExpirationMs) {
+        if (logDirs.isEmpty()) {
+            throw new IllegalArgumentException("at least one log dir is required");
+        }
+        this.logDirs = List.copyOf(logDirs);
+        this.defaultConfig = defaultConfig;
+        this.time = time;
+        this.failureHandler = failureHandler;
+        this.producerIdExpirationMs = producerIdExpirationMs;
+    }
+
+    /**
+     * Loads every partition directory. {@code topicConfigs} gives a topic's config (null: the
+     * default config). Throws {@link UncheckedIOException} when a log dir cannot be read at all.
+     */
+    public synchronized void startup(Function<String, LogConfig> topicConfigs) {
+        for (Path logDir : logDirs) {
+            try {
+                loadLogDir(logDir, topicConfigs);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load log dir " + logDir, e);
+            }
+        }
+        started = true;
+    }
+
+    private void loadLogDir(Path logDir, Function<String, LogConfig> topicConfigs) throws IOException {
+        Files.createDirectories(logDir);
+        Path marker = logDir.resolve(CLEAN_SHUTDOWN_FILE);
+        boolean hadCleanShutdown = Files.exists(marker);
+        Map<TopicPartition, Long> recoveryPoints = readOffsetCheckpoint(logDir.resolve(RECOVERY_POINT_CHECKPOINT_FILE));
+        Map<TopicPartition, Long> logStartOffsets = readOffsetCheckpoint(logDir.resolve(LOG_START_OFFSET_CHECKPOINT_FILE));
+        List<Path> children;
+        try (Stream<Path> stream = Files.list(logDir)) {
+            children = stream.filter(Files::isDirectory).sorted().toList();
+        }
+        for (Path child : children) {
+            String name = child.getFileName().toString();
+            if (name.endsWith(DELETE_DIR_SUFFIX)) {
+                // Left over from a deletion before a restart: nobody can be reading it now.
+                deleteRecursively(child);
+                continue;
+            }
+            Optional<TopicPartition> tp = parseTopicPartition(name);
+            if (tp.isEmpty()) {
+                continue;
+            }
+            LogConfig config = Optional.ofNullable(topicConfigs.apply(tp.get().topic())).orElse(defaultConfig);
+            Uuid topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO);
+            PartitionLog.LogLoadCheckpoints checkpoints = new PartitionLog.LogLoadCheckpoints(
+                recoveryPoints.getOrDefault(tp.get(), 0L), logStartOffsets.getOrDefault(tp.get(), 0L), hadCleanShutdown);
+            PartitionLog log = PartitionLog.load(child, tp.get(), topicId, config, checkpoints, time, failureHandler);
+            logs.put(tp.get(), log);
+        }
+        Files.deleteIfExists(marker);
+        LOG.info("Loaded {} partitions from {} ({} shutdown)", children.size(), logDir, hadCleanShutdown ? "clean" : "unclean");
+    }
+
+    /** "topic-partition" → TopicPartition; empty for names that are not partition directories. */
+    static Optional<TopicPartition> parseTopicPartition(String name) {
+        int dash = name.lastIndexOf('-');
+        if (dash <= 0 || dash == name.length() - 1) {
+            return Optional.empty();
+        }
+        String partition = name.substring(dash + 1);
+        if (!partition.chars().allMatch(Character::isDigit) || partition.length() > 9) {
+            return Optional.empty();
+        }
+        return Optional.of(new TopicPartition(name.substring(0, dash), Integer.parseInt(partition)));
+    }
+
+    /** The partition's log, created (in the log dir with fewest partitions) when absent. */
+    public synchronized PartitionLog getOrCreateLog(TopicPartition tp, Uuid topicId, LogConfig config) {
+        PartitionLog existing = logs.get(tp);
+        if (existing != null) {
+            if (!existing.topicId().equals(Uuid.ZERO) && !topicId.equals(Uuid.ZERO) && !existing.topicId().equals(topicId)) {
+                throw new ApiException(Errors.INCONSISTENT_TOPIC_ID, "log of " + tp + " has topic id " + existing.topicId() + ", not " + topicId);
+            }
+            return existing;
+        }
+        Path logDir = leastLoadedLogDir();
+        Path dir = logDir.resolve(tp.toString());
+        try {
+            Files.createDirectories(dir);
+            PartitionMetadataFile.write(dir, topicId);
+            PartitionLog log = PartitionLog.load(dir, tp, topicId, config,
+                new PartitionLog.LogLoadCheckpoints(0L, 0L, true), time, failureHandler);
+            logs.put(tp, log);
+            return log;
+        } catch (IOException e) {
+            failureHandler.onLogDirFailure(logDir, "creating the log of " + tp, e);
+            throw new ApiException(Errors.KAFKA_STORAGE_ERROR, "cannot create the log of " + tp + ": " + e.getMessage());
+        }
+    }
+
+    private Path leastLoadedLogDir() {
+        Map<Path, Integer> counts = new HashMap<>();
+        logDirs.forEach(d -> counts.put(d, 0));
+        for (PartitionLog log : logs.values()) {
+            counts.computeIfPresent(log.dir().getParent(), (d, n) -> n + 1);
+        }
+        return logDirs.stream().min(Comparator.comparingInt(counts::get)).orElseThrow();
+    }
+
+    public Optional<PartitionLog> getLog(TopicPartition tp) {
+        return Optional.ofNullable(logs.get(tp));
+    }
+
+    public Collection<PartitionLog> allLogs() {
+        return List.copyOf(logs.values());
+    }
+
+    /**
+     * Topic deletion: renames the directory to {@code topic-partition.<uuid>-delete} at once (so a
+     * recreated topic starts fresh) and removes it after {@code file.delete.delay.ms}, letting
+     * in-flight zero-copy reads of its files finish.
+     */
+    public synchronized void deleteLog(TopicPartition tp) {
+        PartitionLog log = logs.remove(tp);
+        if (log == null) {
+            return;
+        }
+        Path dir = log.dir();
+        Path renamed = dir.resolveSibling(tp + "." + UUID.randomUUID().toString().replace("-", "") + DELETE_DIR_SUFFIX);
+        try {
+            Files.move(dir, renamed);
+            CheckpointFile.fsyncDirectory(dir.getParent());
+        } catch (IOException e) {
+            failureHandler.onLogDirFailure(dir.getParent(), "deleting the log of " + tp, e);
+            throw new ApiException(Errors.KAFKA_STORAGE_ERROR, "cannot delete the log of " + tp + ": " + e.getMessage());
+        }
+        log.markDeleted(renamed);
+        pendingDirDeletions.add(new PendingDirDeletion(log, renamed, time.milliseconds() + log.config().fileDeleteDelayMs()));
+    }
+
+    /**
+     * Retention for every log, producer-id expiration, then physical deletion of segments and
+     * directories whose {@code file.delete.delay.ms} has passed.
+     */
+    public void runRetention(long nowMs) {
+        for (PartitionLog log : logs.values()) {
+            if (log.isOffline()) {
+                continue;
+            }
+            try {
+                log.deleteRetentionExpiredSegments(nowMs);
+                log.removeExpiredProducers(nowMs, producerIdExpirationMs);
+                log.deletePendingSegments(nowMs);
+            } catch (ApiException e) {
+                // The log went offline and its failure handler has been told; the other logs go on.
+                LOG.debug("[partition {}] retention skipped: {}", log.topicPartition(), e.getMessage());
+            }
+        }
+        deletePendingDirs(nowMs);
+    }
+
+    private synchronized void deletePendingDirs(long nowMs) {
+        Iterator<PendingDirDeletion> it = pendingDirDeletions.iterator();
+        while (it.hasNext()) {
+            PendingDirDeletion pending = it.next();
+            if (pending.deleteAtMs() <= nowMs) {
+                pending.log().closeHandlesForDeletion();
+                try {
+                    deleteRecursively(pending.dir());
+                } catch (IOException e) {
+                    failureHandler.onLogDirFailure(pending.dir().getParent(), "removing " + pending.dir(), e);
+                }
+                it.remove();
+            }
+        }
+    }
+
+    /** Flushes logs whose {@code flush.ms} has passed. */
+    public void flushDirty(long nowMs) {
+        for (PartitionLog log : logs.values()) {
+            if (!log.isOffline()) {
+                log.maybeFlush(nowMs);
+            }
+        }
+    }
+
+    /** Writes each log dir's recovery-point and log-start-offset checkpoints. */
+    public synchronized void checkpoint() {
+        for (Path logDir : logDirs) {
+            List<String> recoveryPoints = new ArrayList<>();
+            List<String> logStartOffsets = new ArrayList<>();
+            for (PartitionLog log : logs.values()) {
+                if (log.dir().getParent().equals(logDir) && !log.isOffline()) {
+                    TopicPartition tp = log.topicPartition();
+                    recoveryPoints.add(tp.topic() + " " + tp.partition() + " " + log.recoveryPoint());
+                    logStartOffsets.add(tp.topic() + " " + tp.partition() + " " + log.logStartOffset());
+                }
+            }
+            try {
+                CheckpointFile.write(logDir.resolve(RECOVERY_POINT_CHECKPOINT_FILE), recoveryPoints);
+                CheckpointFile.write(logDir.resolve(LOG_START_OFFSET_CHECKPOINT_FILE), logStartOffsets);
+            } catch (IOException e) {
+                failureHandler.onLogDirFailure(logDir, "writing checkpoints", e);
+            }
+        }
+    }
+
+    /** Closes every log (flush, producer snapshot, trimmed indexes), checkpoints, and writes the clean-shutdown markers. */
+    public synchronized void shutdown() {
+        if (!started) {
+            return;
+        }
+        for (PartitionLog log : logs.values()) {
+            log.close();
+        }
+        checkpoint();
+        for (Path logDir : logDirs) {
+            boolean allHealthy = logs.values().stream().noneMatch(l -> l.isOffline() && l.dir().getParent().equals(logDir));
+            if (!allHealthy) {
+                continue;
+            }
+            try {
+                CheckpointFile.writeAtomically(logDir.resolve(CLEAN_SHUTDOWN_FILE), "{\"version\":0,\"brokerEpoch\":-1}");
+            } catch (IOException e) {
+                failureHandler.onLogDirFailure(logDir, "writing the clean shutdown marker", e);
+            }
+        }
+        started = false;
+    }
+
+    private static Map<TopicPartition, Long> readOffsetCheckpoint(Path file) throws IOException {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        List<String> lines;
+        try {
+            lines = CheckpointFile.read(file);
+        } catch (IOException e) {
+            // Kafka treats an unreadable checkpoint as absent: recovery then starts from offset 0.
+            LOG.warn("Ignoring unreadable checkpoint {}: {}", file, e.getMessage());
+            return offsets;
+        }
+        for (String line : lines) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length == 3) {
+                try {
+                    offsets.put(new TopicPartition(parts[0], Integer.parseInt(parts[1])), Long.parseLong(parts[2]));
+                } catch (NumberFormatException e) {
+                    LOG.warn("Ignoring malformed line in {}: {}", file, line);
+                }
+            }
+        }
+        return offsets;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path child : stream) {
+                if (Files.isDirectory(child)) {
+                    deleteRecursively(child);
+                } else {
+                    Files.deleteIfExists(child);
+                }
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+}

@@ -174,6 +174,11 @@ public final class LogManager {
         return logDirs.stream().min(Comparator.comparingInt(counts::get)).orElseThrow();
     }
 
+    /** The log directories, in configuration order. */
+    public List<Path> logDirs() {
+        return logDirs;
+    }
+
     public Optional<PartitionLog> getLog(TopicPartition tp) {
         return Optional.ofNullable(logs.get(tp));
     }

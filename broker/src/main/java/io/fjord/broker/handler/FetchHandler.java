@@ -1,0 +1,182 @@
+package io.fjord.broker.handler;
+
+import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.server.BrokerContext;
+import io.fjord.broker.server.DelayedFetchPurgatory;
+import io.fjord.broker.server.ReplicaManager.HostedPartition;
+import io.fjord.common.TopicPartition;
+import io.fjord.common.errors.ApiException;
+import io.fjord.common.errors.Errors;
+import io.fjord.metadata.TopicImage;
+import io.fjord.protocol.message.ApiMessageType;
+import io.fjord.protocol.message.FetchRequestData;
+import io.fjord.protocol.message.FetchResponseData;
+import io.fjord.protocol.types.ApiMessage;
+import io.fjord.record.MemoryRecords;
+import io.fjord.storage.LogReadResult;
+import io.fjord.storage.PartitionLog;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Fetch (key 1), versions 4-12, consumers only (replica fetches come with the cluster milestone).
+ *
+ * <p>Reads each partition from its fetch offset up to the high watermark (the last stable offset
+ * is the high watermark until transactions exist) and hands the segment regions to the socket with
+ * sendfile. The first partition with data may exceed the size limits by one whole batch so a
+ * consumer always makes progress (KIP-74). With fewer than {@code MinBytes} available the request
+ * waits in the {@link DelayedFetchPurgatory} until an append brings enough or {@code MaxWaitMs}
+ * passes. Incremental fetch sessions (KIP-227) are declined: SessionId is always 0, which every
+ * client handles by sending full fetches.
+ */
+public final class FetchHandler implements ApiHandler {
+
+    private final BrokerContext broker;
+    private final DelayedFetchPurgatory purgatory;
+
+    public FetchHandler(BrokerContext broker, DelayedFetchPurgatory purgatory) {
+        this.broker = broker;
+        this.purgatory = purgatory;
+    }
+
+    @Override
+    public ApiMessageType apiType() {
+        return ApiMessageType.FETCH;
+    }
+
+    @Override
+    public short minAdvertisedVersion() {
+        return 4;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 12;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
+        FetchRequestData request = (FetchRequestData) message;
+        CompletableFuture<ApiMessage> future = new CompletableFuture<>();
+        Set<TopicPartition> watched = new LinkedHashSet<>();
+        for (FetchRequestData.FetchTopic topic : request.topics()) {
+            String name = topicName(topic, context.apiVersion());
+            for (FetchRequestData.FetchPartition partition : topic.partitions()) {
+                if (name != null) {
+                    watched.add(new TopicPartition(name, partition.partition()));
+                }
+            }
+        }
+        DelayedFetchPurgatory.DelayedOperation operation = new DelayedFetchPurgatory.DelayedOperation() {
+            @Override
+            protected boolean tryCompleteIfReady() {
+                Attempt attempt = read(request, context.apiVersion());
+                if (attempt.ready(request.minBytes())) {
+                    future.complete(attempt.response);
+                    return true;
+                }
+                return false;
+            }
+
+            @Override
+            protected void complete() {
+                future.complete(read(request, context.apiVersion()).response);
+            }
+        };
+        purgatory.watch(operation, watched, request.maxWaitMs());
+        return future;
+    }
+
+    /** One pass over the requested partitions. */
+    private record Attempt(FetchResponseData response, long bytes, boolean anyError) {
+        boolean ready(int minBytes) {
+            return anyError || bytes >= minBytes;
+        }
+    }
+
+    private String topicName(FetchRequestData.FetchTopic topic, short version) {
+        if (version < 13) {
+            return topic.topic();
+        }
+        return broker.controller().image().topic(topic.topicId()).map(TopicImage::name).orElse(null);
+    }
+
+    private Attempt read(FetchRequestData request, short version) {
+        FetchResponseData response = new FetchResponseData().setSessionId(0);
+        long remainingBytes = request.maxBytes() <= 0 ? Integer.MAX_VALUE : request.maxBytes();
+        long totalBytes = 0;
+        boolean anyError = false;
+        boolean readCommitted = request.isolationLevel() == 1;
+        for (FetchRequestData.FetchTopic topic : request.topics()) {
+            String name = topicName(topic, version);
+            FetchResponseData.FetchableTopicResponse topicResponse = new FetchResponseData.FetchableTopicResponse()
+                    .setTopic(topic.topic()).setTopicId(topic.topicId());
+            List<FetchResponseData.PartitionData> partitions = new ArrayList<>(topic.partitions().size());
+            for (FetchRequestData.FetchPartition partition : topic.partitions()) {
+                FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
+                        .setPartitionIndex(partition.partition())
+                        .setHighWatermark(-1L).setLastStableOffset(-1L).setLogStartOffset(-1L)
+                        .setPreferredReadReplica(-1)
+                        .setAbortedTransactions(readCommitted ? new ArrayList<>() : null)
+                        .setRecords(MemoryRecords.EMPTY);
+                try {
+                    if (name == null) {
+                        throw new ApiException(Errors.UNKNOWN_TOPIC_ID, "This server does not host this topic ID.");
+                    }
+                    int maxBytes = (int) Math.min(partition.partitionMaxBytes(), remainingBytes);
+                    LogReadResult result = readPartition(new TopicPartition(name, partition.partition()), partition,
+                            maxBytes, totalBytes == 0);
+                    int size = result.records().sizeInBytes();
+                    totalBytes += size;
+                    remainingBytes = Math.max(0, remainingBytes - size);
+                    data.setHighWatermark(result.highWatermark())
+                            .setLastStableOffset(result.highWatermark())
+                            .setLogStartOffset(result.logStartOffset())
+                            .setRecords(result.records());
+                } catch (ApiException e) {
+                    anyError = true;
+                    data.setErrorCode(e.error().code());
+                    fillOffsets(name, partition.partition(), data);
+                }
+                partitions.add(data);
+            }
+            topicResponse.setPartitions(partitions);
+            response.responses().add(topicResponse);
+        }
+        return new Attempt(response, totalBytes, anyError);
+    }
+
+    private LogReadResult readPartition(TopicPartition tp, FetchRequestData.FetchPartition partition, int maxBytes,
+                                        boolean minOneBatch) {
+        HostedPartition hosted = broker.replicaManager().partitionOrThrow(tp);
+        checkLeaderEpoch(partition.currentLeaderEpoch(), hosted.leaderEpoch());
+        PartitionLog log = hosted.log();
+        return log.read(partition.fetchOffset(), maxBytes, minOneBatch, log.highWatermark());
+    }
+
+    static void checkLeaderEpoch(int requestEpoch, int leaderEpoch) {
+        if (requestEpoch == -1 || requestEpoch == leaderEpoch) {
+            return;
+        }
+        if (requestEpoch < leaderEpoch) {
+            throw new ApiException(Errors.FENCED_LEADER_EPOCH, "leader epoch " + requestEpoch + " is older than " + leaderEpoch);
+        }
+        throw new ApiException(Errors.UNKNOWN_LEADER_EPOCH, "leader epoch " + requestEpoch + " is newer than " + leaderEpoch);
+    }
+
+    /** Errors still carry the partition's offsets when it exists (OFFSET_OUT_OF_RANGE needs them to reset). */
+    private void fillOffsets(String name, int partition, FetchResponseData.PartitionData data) {
+        if (name == null) {
+            return;
+        }
+        Optional<HostedPartition> hosted = broker.replicaManager().partition(new TopicPartition(name, partition));
+        hosted.ifPresent(p -> data.setHighWatermark(p.log().highWatermark())
+                .setLastStableOffset(p.log().highWatermark())
+                .setLogStartOffset(p.log().logStartOffset()));
+    }
+}

@@ -1,0 +1,194 @@
+package io.fjord.broker;
+
+import io.fjord.broker.config.BrokerConfig;
+import io.fjord.broker.server.FjordBroker;
+import io.fjord.common.errors.Errors;
+import io.fjord.protocol.message.ApiMessageType;
+import io.fjord.protocol.message.ApiVersionsRequestData;
+import io.fjord.protocol.message.ApiVersionsResponseData;
+import io.fjord.protocol.message.MetadataRequestData;
+import io.fjord.protocol.message.MetadataResponseData;
+import io.fjord.protocol.message.RequestHeaderData;
+import io.fjord.protocol.message.ResponseHeaderData;
+import io.fjord.protocol.types.ApiMessage;
+import io.fjord.protocol.types.ByteBufferMessageWriter;
+import io.fjord.protocol.types.MessageReader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The framing and version rules, spoken byte by byte over a real socket: KIP-511 ApiVersions
+ * fallback, closing on unknown keys, unsupported versions, malformed and oversized frames — and
+ * the broker keeps serving every other connection.
+ */
+class RawSocketIT {
+
+    private static FjordBroker broker;
+    private static int port;
+
+    @BeforeAll
+    static void start() throws IOException {
+        broker = FjordBroker.start(BrokerConfig.parse(Map.of(
+                "listeners", "PLAINTEXT://127.0.0.1:0",
+                "log.dirs", Files.createTempDirectory("fjord-raw-").toString(),
+                "socket.request.max.bytes", "1048576")));
+        port = broker.boundEndpoints().get(0).port();
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    private static Socket connect() throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static byte[] frame(ApiMessageType type, short version, int correlationId, ApiMessage body) {
+        ByteBufferMessageWriter writer = new ByteBufferMessageWriter(256);
+        new RequestHeaderData().setRequestApiKey(type.apiKey()).setRequestApiVersion(version)
+                .setCorrelationId(correlationId).setClientId("raw-test")
+                .write(writer, type.requestHeaderVersion(version));
+        body.write(writer, version);
+        ByteBuffer bytes = writer.toByteBuffer();
+        ByteBuffer framed = ByteBuffer.allocate(4 + bytes.remaining());
+        framed.putInt(bytes.remaining()).put(bytes);
+        return framed.array();
+    }
+
+    private static ByteBuffer readFrame(Socket socket) throws IOException {
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        int size = in.readInt();
+        byte[] body = new byte[size];
+        in.readFully(body);
+        return ByteBuffer.wrap(body);
+    }
+
+    private static boolean isClosedByBroker(Socket socket) throws IOException {
+        try {
+            return socket.getInputStream().read() == -1;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static ApiVersionsResponseData apiVersions(Socket socket, short version, int correlationId) throws IOException {
+        socket.getOutputStream().write(frame(ApiMessageType.API_VERSIONS, version, correlationId, new ApiVersionsRequestData()
+                .setClientSoftwareName("raw").setClientSoftwareVersion("1.0")));
+        MessageReader reader = new MessageReader(readFrame(socket));
+        ResponseHeaderData header = new ResponseHeaderData();
+        header.read(reader, (short) 0);
+        assertThat(header.correlationId()).isEqualTo(correlationId);
+        ApiVersionsResponseData response = new ApiVersionsResponseData();
+        response.read(reader, version);
+        return response;
+    }
+
+    @Test
+    void shouldAnswerEveryKnownApiVersionsVersionBehindAV0Header() throws IOException {
+        try (Socket socket = connect()) {
+            for (short version = 0; version <= 4; version++) {
+                ApiVersionsResponseData response = apiVersions(socket, version, 100 + version);
+                assertThat(response.errorCode()).isZero();
+                assertThat(response.apiKeys()).anySatisfy(key -> {
+                    assertThat(key.apiKey()).isEqualTo(ApiMessageType.PRODUCE.apiKey());
+                    assertThat(key.minVersion()).isZero();
+                });
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerANewerApiVersionsVersionInV0FormatWithUnsupportedVersion() throws IOException {
+        try (Socket socket = connect()) {
+            // A version Fjord does not know: the body must not be parsed at all (KIP-511).
+            ByteBuffer request = ByteBuffer.allocate(4 + 14 + 3);
+            request.putInt(14 + 3).putShort(ApiMessageType.API_VERSIONS.apiKey()).putShort((short) 77).putInt(42)
+                    .putShort((short) 4).put("java".getBytes()).put(new byte[]{0, 9, 9});
+            socket.getOutputStream().write(request.array());
+            MessageReader reader = new MessageReader(readFrame(socket));
+            ResponseHeaderData header = new ResponseHeaderData();
+            header.read(reader, (short) 0);
+            ApiVersionsResponseData response = new ApiVersionsResponseData();
+            response.read(reader, (short) 0);
+            assertThat(header.correlationId()).isEqualTo(42);
+            assertThat(response.errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
+            assertThat(response.apiKeys()).singleElement().satisfies(key -> {
+                assertThat(key.apiKey()).isEqualTo(ApiMessageType.API_VERSIONS.apiKey());
+                assertThat(key.maxVersion()).isEqualTo((short) 4);
+            });
+        }
+    }
+
+    @Test
+    void shouldCloseTheConnectionOnUnknownKeysBadVersionsAndGarbageButKeepServingOthers() throws IOException {
+        byte[][] badFrames = {
+                frame(ApiMessageType.PRODUCE, (short) 2, 1, new io.fjord.protocol.message.ProduceRequestData()),
+                frame(ApiMessageType.METADATA, (short) 13, 1, new MetadataRequestData()),
+                ByteBuffer.allocate(12).putInt(8).putShort((short) 999).putShort((short) 0).putInt(1).array(),
+                ByteBuffer.allocate(8).putInt(-5).putInt(0).array(),
+                ByteBuffer.allocate(8).putInt(Integer.MAX_VALUE).putInt(0).array(),
+                garbageFrame(new Random(7)),
+        };
+        try (Socket healthy = connect()) {
+            for (byte[] bad : badFrames) {
+                try (Socket socket = connect()) {
+                    socket.getOutputStream().write(bad);
+                    assertThat(isClosedByBroker(socket)).as("closed after %s", java.util.HexFormat.of().formatHex(bad, 0, Math.min(16, bad.length))).isTrue();
+                }
+                assertThat(apiVersions(healthy, (short) 3, 7).errorCode()).isZero();
+            }
+        }
+    }
+
+    private static byte[] garbageFrame(Random random) {
+        byte[] body = new byte[64];
+        random.nextBytes(body);
+        // A Metadata v12 header followed by random bytes claiming huge arrays.
+        ByteBuffer buffer = ByteBuffer.allocate(4 + 8 + body.length);
+        buffer.putInt(8 + body.length).putShort(ApiMessageType.METADATA.apiKey()).putShort((short) 12).putInt(3).put(body);
+        return buffer.array();
+    }
+
+    @Test
+    void shouldAnswerPipelinedRequestsInOrder() throws IOException {
+        try (Socket socket = connect()) {
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            for (int i = 0; i < 50; i++) {
+                ApiMessageType type = i % 2 == 0 ? ApiMessageType.METADATA : ApiMessageType.API_VERSIONS;
+                ApiMessage body = i % 2 == 0 ? new MetadataRequestData().setTopics(null) : new ApiVersionsRequestData();
+                out.write(frame(type, (short) (i % 2 == 0 ? 12 : 2), i, body));
+            }
+            out.flush();
+            for (int i = 0; i < 50; i++) {
+                MessageReader reader = new MessageReader(readFrame(socket));
+                ResponseHeaderData header = new ResponseHeaderData();
+                header.read(reader, (short) (i % 2 == 0 ? 1 : 0));
+                assertThat(header.correlationId()).isEqualTo(i);
+                if (i % 2 == 0) {
+                    MetadataResponseData metadata = new MetadataResponseData();
+                    metadata.read(reader, (short) 12);
+                    assertThat(metadata.brokers()).hasSize(1);
+                }
+            }
+        }
+    }
+
+}

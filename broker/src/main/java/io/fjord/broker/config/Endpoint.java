@@ -65,6 +65,11 @@ public record Endpoint(String listenerName, String host, int port) {
         }
     }
 
+    @Override
+    public String toString() {
+        return listenerName + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
     public Endpoint withPort(int boundPort) {
         return new Endpoint(listenerName, host, boundPort);
     }

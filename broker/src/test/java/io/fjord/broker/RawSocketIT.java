@@ -13,6 +13,9 @@ import io.fjord.protocol.message.ResponseHeaderData;
 import io.fjord.protocol.types.ApiMessage;
 import io.fjord.protocol.types.ByteBufferMessageWriter;
 import io.fjord.protocol.types.MessageReader;
+import io.fjord.protocol.message.ProduceRequestData;
+import io.fjord.record.MemoryRecords;
+import io.fjord.record.MemoryRecordsBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,6 +168,43 @@ class RawSocketIT {
         ByteBuffer buffer = ByteBuffer.allocate(4 + 8 + body.length);
         buffer.putInt(8 + body.length).putShort(ApiMessageType.METADATA.apiKey()).putShort((short) 12).putInt(3).put(body);
         return buffer.array();
+    }
+
+    @Test
+    void shouldSendNoResponseToAcksZeroProduceButAnswerTheNextRequest() throws IOException {
+        MemoryRecords batch = MemoryRecordsBuilder.builder().append(System.currentTimeMillis(), "k", "v").build();
+        ProduceRequestData produce = new ProduceRequestData().setAcks((short) 0).setTimeoutMs(1000);
+        produce.topicData().add(new ProduceRequestData.TopicProduceData().setName("acks-zero")
+                .setPartitionData(new java.util.ArrayList<>(java.util.List.of(
+                        new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(batch)))));
+        try (Socket socket = connect()) {
+            // Create the topic through Metadata auto-creation first.
+            socket.getOutputStream().write(frame(ApiMessageType.METADATA, (short) 12, 1, new MetadataRequestData()
+                    .setTopics(new java.util.ArrayList<>(java.util.List.of(new MetadataRequestData.MetadataRequestTopic().setName("acks-zero"))))));
+            readFrame(socket);
+            socket.getOutputStream().write(frame(ApiMessageType.PRODUCE, (short) 9, 2, produce));
+            socket.getOutputStream().write(frame(ApiMessageType.API_VERSIONS, (short) 2, 3, new ApiVersionsRequestData()));
+            MessageReader reader = new MessageReader(readFrame(socket));
+            ResponseHeaderData header = new ResponseHeaderData();
+            header.read(reader, (short) 0);
+            assertThat(header.correlationId()).as("the acks=0 produce is skipped, the next answer is ApiVersions").isEqualTo(3);
+        }
+        assertThat(broker.context().replicaManager().partitionOrThrow(new io.fjord.common.TopicPartition("acks-zero", 0))
+                .log().logEndOffset()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCloseIdleConnectionsAfterConnectionsMaxIdleMs() throws IOException {
+        try (FjordBroker idleBroker = FjordBroker.start(BrokerConfig.parse(Map.of(
+                "listeners", "PLAINTEXT://127.0.0.1:0",
+                "log.dirs", Files.createTempDirectory("fjord-idle-").toString(),
+                "connections.max.idle.ms", "300")));
+             Socket socket = new Socket("127.0.0.1", idleBroker.boundEndpoints().get(0).port())) {
+            socket.setSoTimeout(5_000);
+            long start = System.nanoTime();
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(250);
+        }
     }
 
     @Test

@@ -216,6 +216,52 @@ class JavaClientIT {
     }
 
     @Test
+    void shouldApplyAlteredTopicConfigsToTheRunningPartition() throws Exception {
+        String topic = "altered-topic";
+        try (Admin admin = admin();
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps("all", "none"))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            producer.send(new ProducerRecord<>(topic, 0, null, new byte[5_000])).get();
+
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                    new ConfigEntry("max.message.bytes", "1000"), AlterConfigOp.OpType.SET)))).all().get();
+
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, 0, null, new byte[5_000])).get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class);
+            assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                    new ConfigEntry("retention.ms", "soon"), AlterConfigOp.OpType.SET)))).all().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidConfigurationException.class)
+                    .hasMessageContaining("retention.ms");
+        }
+    }
+
+    @Test
+    void shouldDeleteWholeSegmentsPastRetention() throws Exception {
+        String topic = "retention-topic";
+        try (TestBroker retentionBroker = TestBroker.start(Map.of("log.retention.check.interval.ms", "100"));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, retentionBroker.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of(
+                    "retention.bytes", "20000", "segment.bytes", "1048576", "internal.segment.bytes", "10000")))).all().get();
+            Properties props = producerProps("all", "none");
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, retentionBroker.bootstrap());
+            props.put(ProducerConfig.BATCH_SIZE_CONFIG, "1000");
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+                for (int i = 0; i < 200; i++) {
+                    producer.send(new ProducerRecord<>(topic, 0, null, new byte[500])).get();
+                }
+            }
+            TopicPartition tp = new TopicPartition(topic, 0);
+            org.awaitility.Awaitility.await("retention on " + retentionBroker).atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all().get().get(tp).offset()).isPositive());
+            long earliest = admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all().get().get(tp).offset();
+            assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset()).isEqualTo(200);
+            assertThat(readAllFrom(retentionBroker.bootstrap(), topic, 0, (int) (200 - earliest)))
+                    .hasSize((int) (200 - earliest)).first().extracting(ConsumerRecord::offset).isEqualTo(earliest);
+        }
+    }
+
+    @Test
     void shouldDescribeClusterAndLogDirs() throws ExecutionException, InterruptedException {
         try (Admin admin = admin()) {
             var cluster = admin.describeCluster();

@@ -125,7 +125,9 @@ public final class LogManager {
             logs.put(tp.get(), log);
         }
         Files.deleteIfExists(marker);
-        LOG.info("Loaded {} partitions from {} ({} shutdown)", children.size(), logDir, hadCleanShutdown ? "clean" : "unclean");
+        String previousRun = hadCleanShutdown ? "after a clean shutdown"
+                : children.isEmpty() ? "new log dir" : "after an unclean shutdown: tails recovered";
+        LOG.info("Loaded {} partitions from {} ({})", children.size(), logDir, previousRun);
     }
 
     /** "topic-partition" → TopicPartition; empty for names that are not partition directories. */

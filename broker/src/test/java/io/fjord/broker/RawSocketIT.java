@@ -14,6 +14,8 @@ import io.fjord.protocol.types.ApiMessage;
 import io.fjord.protocol.types.ByteBufferMessageWriter;
 import io.fjord.protocol.types.MessageReader;
 import io.fjord.protocol.message.ProduceRequestData;
+import io.fjord.protocol.message.FetchRequestData;
+import io.fjord.protocol.message.FetchResponseData;
 import io.fjord.record.MemoryRecords;
 import io.fjord.record.MemoryRecordsBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -191,6 +193,40 @@ class RawSocketIT {
         }
         assertThat(broker.context().replicaManager().partitionOrThrow(new io.fjord.common.TopicPartition("acks-zero", 0))
                 .log().logEndOffset()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseZstdBatchesToFetchesBelowVersion10() throws IOException {
+        MemoryRecords batch = MemoryRecordsBuilder.builder().compression(io.fjord.record.CompressionType.ZSTD)
+                .append(System.currentTimeMillis(), "k", "v".repeat(100)).build();
+        ProduceRequestData produce = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(1000);
+        produce.topicData().add(new ProduceRequestData.TopicProduceData().setName("zstd-topic")
+                .setPartitionData(new java.util.ArrayList<>(java.util.List.of(
+                        new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(batch)))));
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(frame(ApiMessageType.METADATA, (short) 12, 1, new MetadataRequestData()
+                    .setTopics(new java.util.ArrayList<>(java.util.List.of(new MetadataRequestData.MetadataRequestTopic().setName("zstd-topic"))))));
+            readFrame(socket);
+            socket.getOutputStream().write(frame(ApiMessageType.PRODUCE, (short) 9, 2, produce));
+            readFrame(socket);
+            for (short version : new short[]{9, 10}) {
+                FetchRequestData fetch = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20);
+                fetch.topics().add(new FetchRequestData.FetchTopic().setTopic("zstd-topic").setPartitions(new java.util.ArrayList<>(
+                        java.util.List.of(new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1 << 20)))));
+                socket.getOutputStream().write(frame(ApiMessageType.FETCH, version, 10 + version, fetch));
+                MessageReader reader = new MessageReader(readFrame(socket));
+                new ResponseHeaderData().read(reader, (short) 0);
+                FetchResponseData response = new FetchResponseData();
+                response.read(reader, version);
+                FetchResponseData.PartitionData partition = response.responses().get(0).partitions().get(0);
+                if (version < 10) {
+                    assertThat(partition.errorCode()).isEqualTo(Errors.UNSUPPORTED_COMPRESSION_TYPE.code());
+                } else {
+                    assertThat(partition.errorCode()).isZero();
+                    assertThat(partition.records().sizeInBytes()).isEqualTo(batch.sizeInBytes());
+                }
+            }
+        }
     }
 
     @Test

@@ -12,10 +12,15 @@ import io.fjord.protocol.message.ApiMessageType;
 import io.fjord.protocol.message.FetchRequestData;
 import io.fjord.protocol.message.FetchResponseData;
 import io.fjord.protocol.types.ApiMessage;
+import io.fjord.record.BaseRecords;
+import io.fjord.record.CompressionType;
+import io.fjord.record.FileRecords;
 import io.fjord.record.MemoryRecords;
+import io.fjord.record.RecordBatchView;
 import io.fjord.storage.LogReadResult;
 import io.fjord.storage.PartitionLog;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -131,6 +136,9 @@ public final class FetchHandler implements ApiHandler {
                     int maxBytes = (int) Math.min(partition.partitionMaxBytes(), remainingBytes);
                     LogReadResult result = readPartition(new TopicPartition(name, partition.partition()), partition,
                             maxBytes, totalBytes == 0);
+                    if (version < 10) {
+                        checkNoZstd(result.records());
+                    }
                     int size = result.records().sizeInBytes();
                     totalBytes += size;
                     remainingBytes = Math.max(0, remainingBytes - size);
@@ -157,6 +165,31 @@ public final class FetchHandler implements ApiHandler {
         checkLeaderEpoch(partition.currentLeaderEpoch(), hosted.leaderEpoch());
         PartitionLog log = hosted.log();
         return log.read(partition.fetchOffset(), maxBytes, minOneBatch, log.highWatermark());
+    }
+
+    /** KIP-110: ZSTD batches must not reach a client fetching below v10, which cannot decode them. */
+    private static void checkNoZstd(BaseRecords records) {
+        ByteBuffer header = ByteBuffer.allocate(RecordBatchView.ATTRIBUTES_OFFSET + 2);
+        if (!(records instanceof FileRecords file)) {
+            return;
+        }
+        long position = file.position();
+        long end = file.position() + file.sizeInBytes();
+        try {
+            while (position + header.capacity() <= end) {
+                header.clear();
+                while (header.hasRemaining() && file.channel().read(header, position + header.position()) > 0) {
+                    // Positional reads until the header is complete.
+                }
+                if ((header.getShort(RecordBatchView.ATTRIBUTES_OFFSET) & 0x07) == CompressionType.ZSTD.id()) {
+                    throw new ApiException(Errors.UNSUPPORTED_COMPRESSION_TYPE,
+                            "ZSTD-compressed batches cannot be fetched below version 10");
+                }
+                position += RecordBatchView.LOG_OVERHEAD + header.getInt(RecordBatchView.LENGTH_OFFSET);
+            }
+        } catch (java.io.IOException e) {
+            throw new ApiException(Errors.KAFKA_STORAGE_ERROR, "Cannot read " + records + ": " + e.getMessage());
+        }
     }
 
     static void checkLeaderEpoch(int requestEpoch, int leaderEpoch) {

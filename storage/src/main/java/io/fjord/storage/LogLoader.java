@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.slf4j.Logger;
@@ -25,7 +26,11 @@ import org.slf4j.LoggerFactory;
  *       scanned batch by batch: the first torn or corrupt batch and everything after it
  *       (including later segments) is removed, and the indexes are rebuilt;</li>
  *   <li>loads the leader epoch checkpoint and trims it to the log;</li>
- *   <li>loads the newest valid producer snapshot and replays the batches after it.</li>
+ *   <li>loads the newest valid producer snapshot and replays the batches after it; when
+ *       transaction indexes must be rebuilt (the recovered segments after an unclean shutdown, or
+ *       from the first segment whose {@code .txnindex} fails its sanity check), they are emptied
+ *       and the replay starts from a snapshot at or below the first of them, appending an entry
+ *       for every ABORT marker it meets from there on.</li>
  * </ol>
  * Runs on the thread that calls {@link LogManager#startup}, before the log is visible to anyone.
  */
@@ -43,6 +48,8 @@ final class LogLoader {
     private final LogConfig config;
     private final long nowMs;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    /** Transaction indexes of segments from this base offset on are rebuilt by the replay (MAX_VALUE: none). */
+    private long rebuildTxnIndexFrom = Long.MAX_VALUE;
     private int segmentsRecovered;
     private int indexesRebuilt;
     private long bytesTruncated;
@@ -70,6 +77,7 @@ final class LogLoader {
         long nextOffset = -1;
         for (long baseOffset : baseOffsets) {
             if (!hadCleanShutdown && baseOffset >= firstToRecover) {
+                rebuildTxnIndexFrom = baseOffset;
                 nextOffset = recoverFrom(baseOffset, baseOffsets);
                 break;
             }
@@ -82,6 +90,10 @@ final class LogLoader {
         LogSegment active = segments.lastEntry().getValue();
         long logEndOffset = nextOffset >= 0 ? nextOffset : active.readNextOffset();
         active.makeActive(config.segmentIndexBytes());
+        if (hadCleanShutdown) {
+            sanityCheckTxnIndexes(logEndOffset);
+        }
+        resetTxnIndexesToRebuild();
         long logStartOffset = Math.min(Math.max(logStartOffsetCheckpoint, segments.firstKey()), logEndOffset);
         LeaderEpochCache epochCache = loadEpochCache(logStartOffset, logEndOffset);
         ProducerStateManager producerState = new ProducerStateManager(dir);
@@ -114,6 +126,27 @@ final class LogLoader {
             LogSegment.RecoveryResult result = segment.rebuildIndexes(config.segmentIndexBytes());
             bytesTruncated += result.truncatedBytes();
             segment.onBecomeInactiveSegment();
+        }
+    }
+
+    /** Marks the first segment whose transaction index is corrupt (clean start: indexes are otherwise trusted). */
+    private void sanityCheckTxnIndexes(long logEndOffset) throws IOException {
+        for (Map.Entry<Long, LogSegment> entry : segments.entrySet()) {
+            Long next = segments.higherKey(entry.getKey());
+            try {
+                entry.getValue().txnIndex().sanityCheck(next == null ? logEndOffset : next);
+            } catch (AbstractIndex.CorruptIndexException e) {
+                LOG.warn("[partition {}] rebuilding transaction indexes from segment {}: {}", dir.getFileName(), entry.getKey(), e.getMessage());
+                rebuildTxnIndexFrom = entry.getKey();
+                return;
+            }
+        }
+    }
+
+    /** Empties the transaction indexes that the producer-state replay will rebuild. */
+    private void resetTxnIndexesToRebuild() throws IOException {
+        for (LogSegment segment : segments.tailMap(rebuildTxnIndexFrom, true).values()) {
+            segment.txnIndex().reset();
         }
     }
 
@@ -151,6 +184,7 @@ final class LogLoader {
         Files.deleteIfExists(log);
         Files.deleteIfExists(dir.resolve(prefix + LogSegment.INDEX_SUFFIX));
         Files.deleteIfExists(dir.resolve(prefix + LogSegment.TIME_INDEX_SUFFIX));
+        Files.deleteIfExists(dir.resolve(prefix + LogSegment.TXN_INDEX_SUFFIX));
         return size;
     }
 
@@ -187,16 +221,23 @@ final class LogLoader {
         }
     }
 
-    /** Loads the latest snapshot and replays batch headers after it; returns the number of batches replayed. */
+    /**
+     * Loads the latest snapshot (at or below the first transaction index to rebuild) and replays
+     * batch headers after it; returns the number of batches replayed.
+     */
     private long replayProducerState(ProducerStateManager producerState, long logStartOffset, long logEndOffset) throws IOException {
-        long from = producerState.loadLatestSnapshot(logStartOffset, logEndOffset);
-        long replayed = replay(segments, producerState, from, logEndOffset);
+        long from = producerState.loadLatestSnapshot(logStartOffset, logEndOffset, rebuildTxnIndexFrom);
+        long replayed = replay(segments, producerState, from, logEndOffset, rebuildTxnIndexFrom);
         producerState.setMapEndOffset(logEndOffset);
         return replayed;
     }
 
-    /** Applies every batch in [from, to) to the producer state. Shared with {@link PartitionLog}. */
-    static long replay(ConcurrentSkipListMap<Long, LogSegment> segments, ProducerStateManager producerState, long from, long to) throws IOException {
+    /**
+     * Applies every batch in [from, to) to the producer state; an ABORT marker at or after
+     * {@code indexAbortsFrom} also gets its entry in its segment's transaction index.
+     */
+    static long replay(ConcurrentSkipListMap<Long, LogSegment> segments, ProducerStateManager producerState, long from, long to,
+                       long indexAbortsFrom) throws IOException {
         Long startKey = segments.floorKey(from);
         long replayed = 0;
         for (Map.Entry<Long, LogSegment> entry : segments.tailMap(startKey == null ? segments.firstKey() : startKey, true).entrySet()) {
@@ -214,7 +255,10 @@ final class LogLoader {
                     if (header.isControlBatch()) {
                         marker = readMarker(segment, position, header.sizeInBytes());
                     }
-                    producerState.update(header, marker);
+                    Optional<CompletedTxn> completed = producerState.update(header, marker);
+                    if (completed.isPresent() && completed.get().aborted() && header.baseOffset() >= indexAbortsFrom) {
+                        segment.appendAbortedTxn(completed.get().asAbortedTxn());
+                    }
                     replayed++;
                 }
                 position += header.sizeInBytes();
@@ -256,7 +300,7 @@ final class LogLoader {
             }
         }
         // Index files whose log file is gone are orphans.
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.{index,timeindex}")) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.{index,timeindex,txnindex}")) {
             for (Path file : stream) {
                 String name = file.getFileName().toString();
                 String digits = name.substring(0, name.indexOf('.'));

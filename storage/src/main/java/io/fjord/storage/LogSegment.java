@@ -12,11 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * One segment of a partition log: the {@code <base offset>.log} file of record batches stored
- * byte-for-byte as appended, with its {@code .index} and {@code .timeindex}. File names are the
+ * byte-for-byte as appended, with its {@code .index}, {@code .timeindex} and (created on the
+ * first aborted transaction) {@code .txnindex}. File names are the
  * base offset as 20 zero-padded digits, as in Kafka.
  *
  * <p>Threading: {@link PartitionLog} serialises appends, truncation and rolling under its lock.
@@ -32,10 +34,15 @@ final class LogSegment {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String TXN_INDEX_SUFFIX = ".txnindex";
     static final String DELETED_SUFFIX = ".deleted";
 
     /** What a scan of the log file found. */
     record RecoveryResult(int validBytes, long truncatedBytes, long nextOffset, int batches) {
+    }
+
+    /** What {@link #read} returns: the region and the offset after its last batch. */
+    record SegmentRead(FileRecords records, long nextOffset) {
     }
 
     /** Where a batch lies in this segment. */
@@ -46,6 +53,7 @@ final class LogSegment {
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final int indexIntervalBytes;
     private final long createdMs;
     private volatile Path logFile;
@@ -62,6 +70,7 @@ final class LogSegment {
         this.sizeInBytes = (int) Math.min(Integer.MAX_VALUE, channel.size());
         this.offsetIndex = new OffsetIndex(dir.resolve(filenamePrefix(baseOffset) + INDEX_SUFFIX), baseOffset, config.segmentIndexBytes());
         this.timeIndex = new TimeIndex(dir.resolve(filenamePrefix(baseOffset) + TIME_INDEX_SUFFIX), baseOffset, config.segmentIndexBytes());
+        this.txnIndex = new TransactionIndex(dir.resolve(filenamePrefix(baseOffset) + TXN_INDEX_SUFFIX), baseOffset);
         this.indexIntervalBytes = config.indexIntervalBytes();
         this.createdMs = createdMs;
     }
@@ -93,6 +102,20 @@ final class LogSegment {
 
     TimeIndex timeIndex() {
         return timeIndex;
+    }
+
+    TransactionIndex txnIndex() {
+        return txnIndex;
+    }
+
+    /** Records a transaction whose ABORT marker was just appended to this segment. */
+    void appendAbortedTxn(AbortedTxn txn) throws IOException {
+        txnIndex.append(txn);
+    }
+
+    /** See {@link TransactionIndex#collectAbortedTxns}. */
+    boolean collectAbortedTxns(long fetchOffset, long upperBoundOffset, List<AbortedTxn> into) throws IOException {
+        return txnIndex.collectAbortedTxns(fetchOffset, upperBoundOffset, into);
     }
 
     Path logFile() {
@@ -233,9 +256,10 @@ final class LogSegment {
     /**
      * Whole batches from the one containing {@code startOffset}, up to {@code maxBytes} (at least one
      * when {@code minOneBatch}) and never past {@code maxPosition}; null when this segment has no
-     * batch at or after {@code startOffset} below {@code maxPosition}.
+     * batch at or after {@code startOffset} below {@code maxPosition}. The returned next offset is
+     * the offset after the last batch in the region (the first batch's base offset when it is empty).
      */
-    FileRecords read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch) throws IOException {
+    SegmentRead read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch) throws IOException {
         BatchLocation start = translateOffset(startOffset, maxPosition);
         if (start == null) {
             return null;
@@ -243,20 +267,24 @@ final class LogSegment {
         int end = start.position();
         int position = start.position();
         int size = start.sizeInBytes();
+        long batchLastOffset = start.lastOffset();
+        long nextOffset = start.baseOffset();
         while (position + size <= maxPosition) {
             boolean first = position == start.position();
             if (end - start.position() + size > maxBytes && !(first && minOneBatch)) {
                 break;
             }
             end = position + size;
+            nextOffset = batchLastOffset + 1;
             position = end;
             RecordBatchView next = readHeader(position, maxPosition);
             if (next == null) {
                 break;
             }
             size = next.sizeInBytes();
+            batchLastOffset = next.lastOffset();
         }
-        return new FileRecords(channel, start.position(), end - start.position());
+        return new SegmentRead(new FileRecords(channel, start.position(), end - start.position()), nextOffset);
     }
 
     /** The first record at or after {@code startingOffset} with timestamp {@code >= timestamp}. */
@@ -386,6 +414,7 @@ final class LogSegment {
         channel.force(true);
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     /** Flushes, trims the indexes and closes the file. */
@@ -396,6 +425,7 @@ final class LogSegment {
         onBecomeInactiveSegment();
         flush();
         channel.close();
+        txnIndex.close();
     }
 
     /** Appends {@code .deleted} to every file name; the channel stays open for in-flight readers. */
@@ -405,6 +435,7 @@ final class LogSegment {
         logFile = target;
         offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
         timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
+        txnIndex.renameTo(txnIndex.file().resolveSibling(txnIndex.file().getFileName() + DELETED_SUFFIX));
     }
 
     /** Closes the channel and removes the files. */
@@ -413,6 +444,7 @@ final class LogSegment {
         Files.deleteIfExists(logFile);
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
+        txnIndex.deleteIfExists();
     }
 
     @Override

@@ -83,7 +83,9 @@ final class LogValidator {
         if (batch.isControlBatch() && origin == AppendOrigin.CLIENT) {
             throw new ApiException(Errors.INVALID_RECORD, "clients may not write control batches");
         }
-        if (batch.hasProducerId() && batch.baseSequence() < 0 && !batch.isControlBatch()) {
+        // Kafka checks sequences of client appends only: the coordinator writes transactional
+        // offset commits with the producer's id and epoch but no sequence.
+        if (origin == AppendOrigin.CLIENT && batch.hasProducerId() && batch.baseSequence() < 0) {
             throw new ApiException(Errors.INVALID_RECORD, "idempotent batch without a base sequence");
         }
         if (batch.isTransactional() && !batch.hasProducerId()) {

@@ -5,6 +5,7 @@ import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import io.fjord.common.errors.ApiException;
 import io.fjord.common.errors.Errors;
+import io.fjord.record.BaseRecords;
 import io.fjord.record.EndTxnMarker;
 import io.fjord.record.FileRecords;
 import io.fjord.record.MemoryRecords;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
@@ -38,6 +40,12 @@ import java.util.function.BiPredicate;
  * offset, high watermark). The log end is published after the bytes and indexes are written, so
  * a reader never sees a partial append. A segment removed by retention stays readable through
  * the {@link FileRecords} already handed out until {@code file.delete.delay.ms} has passed.
+ *
+ * <p>Transactions (KIP-98): the producer state tracks each producer's open transaction; the last
+ * stable offset ({@link #lastStableOffset}) is republished under the lock after every append,
+ * high-watermark change and log-start move. An ABORT marker adds an entry to the active segment's
+ * {@code .txnindex}; {@link #collectAbortedTransactions} and read_committed reads
+ * ({@link #read(long, int, boolean, FetchIsolation)}) search those indexes lock-free.
  *
  * <p>Lifecycle: created or loaded by {@link LogManager}, closed by its shutdown (flush, producer
  * snapshot, trimmed indexes) or deleted with its topic. An I/O failure takes the log offline
@@ -74,6 +82,8 @@ public final class PartitionLog {
     private volatile LogEnd logEnd;
     private volatile long logStartOffset;
     private volatile long highWatermark;
+    /** min(first unstable offset clamped to the log start offset, high watermark); republished under the lock. */
+    private volatile long lastStableOffset;
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
     private volatile boolean offline;
@@ -98,6 +108,8 @@ public final class PartitionLog {
         this.logStartOffset = loaded.logStartOffset();
         // Single node: everything in the log was acknowledged. Replication will checkpoint the HW.
         this.highWatermark = loaded.logEndOffset();
+        this.producerState.onHighWatermarkUpdated(highWatermark);
+        this.lastStableOffset = computeLastStableOffset();
         this.recoveryPoint = loaded.recoveryPoint();
         this.lastFlushMs = time.milliseconds();
     }
@@ -156,14 +168,39 @@ public final class PartitionLog {
         return highWatermark;
     }
 
-    /** Sets the high watermark, clamped to [log start offset, log end offset]. */
+    /**
+     * Sets the high watermark, clamped to [log start offset, log end offset]. Transactions whose
+     * marker falls below it become stable, so the last stable offset may move too.
+     */
     public void updateHighWatermark(long newHighWatermark) {
         lock.lock();
         try {
             highWatermark = Math.min(logEnd.offset(), Math.max(logStartOffset, newHighWatermark));
+            producerState.onHighWatermarkUpdated(highWatermark);
+            lastStableOffset = computeLastStableOffset();
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The last stable offset (LSO): the first offset of the oldest transaction that is still open,
+     * or whose COMMIT/ABORT marker is not yet below the high watermark, but at most the high
+     * watermark and at least the log start offset (DeleteRecords and retention may pass an open
+     * transaction's first offset, as in Kafka). read_committed consumers read below it.
+     */
+    public long lastStableOffset() {
+        return lastStableOffset;
+    }
+
+    /** Kafka's UnifiedLog: a first unstable offset below the log start offset counts as the log start offset. */
+    private long computeLastStableOffset() {
+        long hw = highWatermark;
+        OptionalLong firstUnstable = producerState.firstUnstableOffset();
+        if (firstUnstable.isEmpty()) {
+            return hw;
+        }
+        return Math.min(hw, Math.max(logStartOffset, firstUnstable.getAsLong()));
     }
 
     /** The offset up to which data is known to be fsynced (checkpointed as the recovery point). */
@@ -200,7 +237,7 @@ public final class PartitionLog {
                     return new LogAppendResult(original.firstOffset(), original.lastOffset(), -1L, logStartOffset, true);
                 }
             }
-            producerState.validateAppend(batches, markers);
+            producerState.validateAppend(batches, markers, origin);
             return append(validated, leaderEpoch, nowMs, cfg);
         } catch (IOException e) {
             throw ioFailure("appending to " + topicPartition, e);
@@ -240,9 +277,15 @@ public final class PartitionLog {
             epochCache.assign(leaderEpoch, firstOffset);
         }
         for (ValidatedBatch batch : validated.batches()) {
-            producerState.update(batch.batch(), batch.marker());
+            Optional<CompletedTxn> completed = producerState.update(batch.batch(), batch.marker());
+            if (completed.isPresent() && completed.get().aborted()) {
+                segment.appendAbortedTxn(completed.get().asAbortedTxn());
+            }
         }
         logEnd = new LogEnd(nextOffset, segment.baseOffset(), segment.sizeInBytes());
+        // A reader that sees the new log end with the old LSO is safe: the old LSO is at most the
+        // high watermark, below everything this append added.
+        lastStableOffset = computeLastStableOffset();
         unflushedMessages += recordCount;
         if (unflushedMessages >= cfg.flushMessages()) {
             flushLocked();
@@ -305,36 +348,112 @@ public final class PartitionLog {
     /**
      * Whole batches from the batch containing {@code fetchOffset}, at most {@code maxBytes} (but at
      * least one batch when {@code minOneBatch}) and never at or past {@code maxOffsetExclusive}.
-     * The result is a zero-copy file region. Offsets outside [log start, log end] are OFFSET_OUT_OF_RANGE.
+     * The result is a zero-copy file region, with no aborted transactions (see the
+     * {@link FetchIsolation} overload for consumer fetches). Offsets outside [log start, log end]
+     * are OFFSET_OUT_OF_RANGE.
      */
     public LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch, long maxOffsetExclusive) {
         ensureReadable();
-        LogEnd end = logEnd;
-        long startOffset = logStartOffset;
+        ReadBounds bounds = readBounds();
+        ReadRegion region = readRegion(fetchOffset, maxBytes, minOneBatch, maxOffsetExclusive, bounds);
+        return bounds.result(region.records(), List.of());
+    }
+
+    /**
+     * A consumer or follower read bounded by {@code isolation}: the log end offset, the high
+     * watermark (read_uncommitted) or the last stable offset (read_committed). A
+     * {@link FetchIsolation#TXN_COMMITTED} read also carries the aborted transactions that
+     * overlap the offsets it returns, from {@code fetchOffset} to the offset after its last batch.
+     */
+    public LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch, FetchIsolation isolation) {
+        ensureReadable();
+        ReadBounds bounds = readBounds();
+        long maxOffsetExclusive = switch (isolation) {
+            case LOG_END -> bounds.logEndOffset();
+            case HIGH_WATERMARK -> bounds.highWatermark();
+            case TXN_COMMITTED -> bounds.lastStableOffset();
+        };
+        ReadRegion region = readRegion(fetchOffset, maxBytes, minOneBatch, maxOffsetExclusive, bounds);
+        if (isolation != FetchIsolation.TXN_COMMITTED || region.nextOffset() <= fetchOffset) {
+            return bounds.result(region.records(), List.of());
+        }
+        return bounds.result(region.records(), collectAbortedTransactions(fetchOffset, region.nextOffset()));
+    }
+
+    /** The partition's offsets as one read sees them (LSO and HW are read before the log end, so neither passes it). */
+    private record ReadBounds(LogEnd end, long logStartOffset, long highWatermark, long lastStableOffset) {
+        long logEndOffset() {
+            return end.offset();
+        }
+
+        LogReadResult result(BaseRecords records, List<AbortedTransaction> aborted) {
+            return new LogReadResult(records, highWatermark, logStartOffset, end.offset(), lastStableOffset, aborted);
+        }
+    }
+
+    private record ReadRegion(BaseRecords records, long nextOffset) {
+    }
+
+    private ReadBounds readBounds() {
+        long lso = lastStableOffset;
         long hw = highWatermark;
-        if (fetchOffset < startOffset || fetchOffset > end.offset()) {
-            throw new ApiException(Errors.OFFSET_OUT_OF_RANGE, "offset " + fetchOffset + " is outside [" + startOffset + ", " + end.offset()
-                + "] of " + topicPartition);
+        long startOffset = logStartOffset;
+        return new ReadBounds(logEnd, startOffset, hw, lso);
+    }
+
+    private ReadRegion readRegion(long fetchOffset, int maxBytes, boolean minOneBatch, long maxOffsetExclusive, ReadBounds bounds) {
+        LogEnd end = bounds.end();
+        if (fetchOffset < bounds.logStartOffset() || fetchOffset > end.offset()) {
+            throw new ApiException(Errors.OFFSET_OUT_OF_RANGE, "offset " + fetchOffset + " is outside [" + bounds.logStartOffset() + ", "
+                + end.offset() + "] of " + topicPartition);
         }
         long limitOffset = Math.min(maxOffsetExclusive, end.offset());
         if (fetchOffset >= limitOffset) {
-            return new LogReadResult(MemoryRecords.EMPTY, hw, startOffset, end.offset());
+            return new ReadRegion(MemoryRecords.EMPTY, fetchOffset);
         }
         try {
             Map.Entry<Long, LogSegment> entry = segments.floorEntry(fetchOffset);
             while (entry != null && entry.getKey() <= end.segmentBaseOffset() && (entry.getKey() < limitOffset || entry.getKey() <= fetchOffset)) {
                 LogSegment segment = entry.getValue();
                 int maxPosition = maxPosition(segment, end, limitOffset);
-                FileRecords records = segment.read(fetchOffset, maxBytes, maxPosition, minOneBatch);
-                if (records != null) {
-                    return new LogReadResult(records, hw, startOffset, end.offset());
+                LogSegment.SegmentRead read = segment.read(fetchOffset, maxBytes, maxPosition, minOneBatch);
+                if (read != null) {
+                    return new ReadRegion(read.records(), read.nextOffset());
                 }
                 entry = segments.higherEntry(entry.getKey());
             }
-            return new LogReadResult(MemoryRecords.EMPTY, hw, startOffset, end.offset());
+            return new ReadRegion(MemoryRecords.EMPTY, fetchOffset);
         } catch (IOException e) {
             throw ioFailure("reading " + topicPartition, e);
         }
+    }
+
+    /**
+     * Fetch's AbortedTransactions: every aborted transaction with {@code lastOffset >= fetchOffset}
+     * and {@code firstOffset < upperBoundOffset} (Kafka's {@code collectAbortedTransactions}),
+     * ordered by marker offset. Searches the transaction indexes from the segment holding
+     * {@code fetchOffset} on, stopping once an entry's last stable offset reaches the upper bound.
+     * Lock-free, like {@link #read}.
+     */
+    public List<AbortedTransaction> collectAbortedTransactions(long fetchOffset, long upperBoundOffset) {
+        ensureReadable();
+        List<AbortedTxn> found = new ArrayList<>();
+        try {
+            Long from = segments.floorKey(fetchOffset);
+            // Segments past the upper bound still count: an ABORT there may end a transaction that began below it.
+            for (LogSegment segment : segments.tailMap(from == null ? segments.firstKey() : from, true).values()) {
+                if (segment.collectAbortedTxns(fetchOffset, upperBoundOffset, found)) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            throw ioFailure("reading the transaction index of " + topicPartition, e);
+        }
+        List<AbortedTransaction> aborted = new ArrayList<>(found.size());
+        for (AbortedTxn txn : found) {
+            aborted.add(txn.asAbortedTransaction());
+        }
+        return aborted;
     }
 
     /** The byte position in {@code segment} that a read must stop at to respect the log end and {@code limitOffset}. */
@@ -386,6 +505,30 @@ public final class PartitionLog {
         }
     }
 
+    /**
+     * ListOffsets with an isolation level, as Kafka's {@code Partition.fetchOffsetForTimestamp}:
+     * {@link #LATEST_TIMESTAMP} answers the last fetchable offset (the high watermark for
+     * read_uncommitted, the last stable offset for read_committed, the log end offset for
+     * {@link FetchIsolation#LOG_END}); a timestamp lookup whose answer is at or past that offset
+     * answers nothing. The earliest targets are unaffected.
+     */
+    public Optional<TimestampAndOffset> fetchOffsetByTimestamp(long timestampMs, FetchIsolation isolation) {
+        ensureReadable();
+        long lastFetchableOffset = switch (isolation) {
+            case LOG_END -> logEnd.offset();
+            case HIGH_WATERMARK -> highWatermark;
+            case TXN_COMMITTED -> lastStableOffset;
+        };
+        if (timestampMs == LATEST_TIMESTAMP) {
+            return Optional.of(new TimestampAndOffset(RecordBatchView.NO_TIMESTAMP, lastFetchableOffset, epochCache.latestEpoch()));
+        }
+        Optional<TimestampAndOffset> found = fetchOffsetByTimestamp(timestampMs);
+        if (timestampMs == EARLIEST_TIMESTAMP || timestampMs == EARLIEST_LOCAL_TIMESTAMP) {
+            return found;
+        }
+        return found.filter(t -> t.offset() < lastFetchableOffset);
+    }
+
     private Optional<TimestampAndOffset> maxTimestampRecord(long startOffset) throws IOException {
         LogSegment best = null;
         TimestampOffset bestMax = null;
@@ -431,6 +574,7 @@ public final class PartitionLog {
                 logStartOffset = offset;
                 epochCache.truncateFromStart(offset);
                 deleteSegments(logStartBreached(), time.milliseconds());
+                lastStableOffset = computeLastStableOffset();
             }
             return logStartOffset;
         } catch (IOException e) {
@@ -521,6 +665,7 @@ public final class PartitionLog {
             pendingDeletions.add(new PendingDeletion(segment, nowMs + config.fileDeleteDelayMs()));
         }
         logStartOffset = Math.max(logStartOffset, segments.firstKey());
+        lastStableOffset = computeLastStableOffset();
         epochCache.truncateFromStart(logStartOffset);
         producerState.deleteSnapshotsBelow(segments.firstKey());
         return deletable.size();
@@ -664,9 +809,11 @@ public final class PartitionLog {
         try {
             for (LogSegment segment : segments.values()) {
                 segment.channel().close();
+                segment.txnIndex().close();
             }
             for (PendingDeletion pending : pendingDeletions) {
                 pending.segment().channel().close();
+                pending.segment().txnIndex().close();
             }
         } catch (IOException e) {
             // Closing a channel of a file being deleted: nothing to recover and nothing lost.

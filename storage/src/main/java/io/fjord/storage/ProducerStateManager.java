@@ -2,6 +2,7 @@ package io.fjord.storage;
 
 import io.fjord.common.errors.ApiException;
 import io.fjord.common.errors.Errors;
+import io.fjord.record.ControlRecordType;
 import io.fjord.record.EndTxnMarker;
 import io.fjord.record.RecordBatchView;
 import java.io.IOException;
@@ -14,7 +15,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.CRC32C;
 
@@ -36,6 +40,14 @@ import java.util.zip.CRC32C;
  * Like Kafka, a snapshot keeps only each producer's last batch, so after a reload only a retry of
  * the last batch is recognised as a duplicate, except for batches replayed from the log.
  *
+ * <p>Transactions: a producer's first transactional data batch opens its transaction at that
+ * batch's base offset; its next COMMIT/ABORT marker ends it ({@link #update} returns the
+ * {@link CompletedTxn}). Open transactions are also kept ordered by first offset
+ * ({@link #ongoingTxns}); a completed one stays "unreplicated" until the high watermark passes its
+ * marker ({@link #onHighWatermarkUpdated}). The first offset of the oldest of either is the
+ * partition's first unstable offset, which bounds the last stable offset. Both maps are derived
+ * from the entries' {@code currentTxnStartOffset} when a snapshot loads.
+ *
  * <p>Threading: confined to the owning log's lock.
  */
 final class ProducerStateManager {
@@ -47,6 +59,10 @@ final class ProducerStateManager {
 
     private final Path dir;
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
+    /** Open transactions: first offset to producer id (a producer has at most one open). */
+    private final NavigableMap<Long, Long> ongoingTxns = new TreeMap<>();
+    /** Completed transactions whose marker is not yet below the high watermark, by first offset. */
+    private final NavigableMap<Long, CompletedTxn> unreplicatedTxns = new TreeMap<>();
     /** The offset up to which {@link #producers} reflects the log. */
     private long mapEndOffset;
 
@@ -81,10 +97,12 @@ final class ProducerStateManager {
 
     /**
      * Checks an append as the leader would, without changing state: stale epochs, sequence gaps,
-     * new epochs not starting at 0, markers from fenced coordinators. {@code markers} holds the
-     * parsed marker of each control batch (null for data batches).
+     * new epochs not starting at 0, markers from fenced coordinators, non-transactional writes
+     * inside a transaction. {@code markers} holds the parsed marker of each control batch (null
+     * for data batches). As Kafka, sequences are checked only for client appends: the coordinator
+     * writes transactional offset commits without sequences, validated by epoch only.
      */
-    void validateAppend(List<RecordBatchView> batches, List<EndTxnMarker> markers) {
+    void validateAppend(List<RecordBatchView> batches, List<EndTxnMarker> markers, AppendOrigin origin) {
         Map<Long, ProducerStateEntry> pending = new HashMap<>();
         for (int i = 0; i < batches.size(); i++) {
             RecordBatchView batch = batches.get(i);
@@ -101,7 +119,9 @@ final class ProducerStateManager {
                         + " is older than " + entry.coordinatorEpoch() + " for producer " + producerId);
                 }
             } else {
-                checkSequence(entry, batch.producerEpoch(), batch.baseSequence());
+                if (origin == AppendOrigin.CLIENT) {
+                    checkSequence(entry, batch.producerEpoch(), batch.baseSequence());
+                }
                 if (!batch.isTransactional() && entry.currentTxnStartOffset() >= 0) {
                     throw new ApiException(Errors.INVALID_TXN_STATE, "producer " + producerId + " wrote a non-transactional batch inside a transaction");
                 }
@@ -135,20 +155,66 @@ final class ProducerStateManager {
         return nextSequence == lastSequence + 1L || (nextSequence == 0 && lastSequence == Integer.MAX_VALUE);
     }
 
-    /** Records an appended batch (offsets assigned); also used to replay the log on load. */
-    void update(RecordBatchView batch, EndTxnMarker marker) {
-        if (batch.hasProducerId()) {
-            long producerId = batch.producerId();
-            ProducerStateEntry entry = producers.getOrDefault(producerId, ProducerStateEntry.empty(producerId));
-            producers.put(producerId, apply(entry, batch, marker));
-        }
+    /**
+     * Records an appended batch (offsets assigned); also used to replay the log on load. Returns
+     * the transaction a COMMIT/ABORT marker ended, empty for data batches and for markers of a
+     * producer with no open transaction (Kafka appends those without indexing anything).
+     */
+    Optional<CompletedTxn> update(RecordBatchView batch, EndTxnMarker marker) {
         mapEndOffset = Math.max(mapEndOffset, batch.nextOffset());
+        if (!batch.hasProducerId()) {
+            return Optional.empty();
+        }
+        if (batch.isControlBatch() && marker == null) {
+            // Not a transaction marker (LogValidator admits only markers): nothing to record.
+            return Optional.empty();
+        }
+        long producerId = batch.producerId();
+        ProducerStateEntry entry = producers.getOrDefault(producerId, ProducerStateEntry.empty(producerId));
+        ProducerStateEntry updated = apply(entry, batch, marker);
+        producers.put(producerId, updated);
+        long openedAt = entry.currentTxnStartOffset();
+        if (openedAt < 0 && updated.currentTxnStartOffset() >= 0) {
+            ongoingTxns.put(updated.currentTxnStartOffset(), producerId);
+        }
+        if (!batch.isControlBatch() || openedAt < 0) {
+            return Optional.empty();
+        }
+        // Kafka computes the aborted entry's LSO before removing this transaction: the oldest other open one.
+        CompletedTxn completed = new CompletedTxn(producerId, openedAt, batch.baseOffset(), marker.type() == ControlRecordType.ABORT,
+            firstOngoingTxnOfAnotherProducer(producerId).orElse(batch.baseOffset() + 1));
+        ongoingTxns.remove(openedAt);
+        unreplicatedTxns.put(openedAt, completed);
+        return Optional.of(completed);
+    }
+
+    private OptionalLong firstOngoingTxnOfAnotherProducer(long producerId) {
+        for (Map.Entry<Long, Long> txn : ongoingTxns.entrySet()) {
+            if (txn.getValue() != producerId) {
+                return OptionalLong.of(txn.getKey());
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** Transactions whose marker is now below the high watermark are stable. */
+    void onHighWatermarkUpdated(long highWatermark) {
+        unreplicatedTxns.values().removeIf(txn -> txn.lastOffset() < highWatermark);
+    }
+
+    /** The first offset of the oldest transaction that is open or whose marker is above the high watermark. */
+    OptionalLong firstUnstableOffset() {
+        Long ongoing = ongoingTxns.isEmpty() ? null : ongoingTxns.firstKey();
+        Long unreplicated = unreplicatedTxns.isEmpty() ? null : unreplicatedTxns.firstKey();
+        if (ongoing == null && unreplicated == null) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(Math.min(ongoing == null ? Long.MAX_VALUE : ongoing, unreplicated == null ? Long.MAX_VALUE : unreplicated));
     }
 
     private static ProducerStateEntry apply(ProducerStateEntry entry, RecordBatchView batch, EndTxnMarker marker) {
         if (batch.isControlBatch()) {
-            int coordinatorEpoch = marker == null ? entry.coordinatorEpoch() : marker.coordinatorEpoch();
-            return entry.withMarker(batch.producerEpoch(), coordinatorEpoch, batch.maxTimestamp());
+            return entry.withMarker(batch.producerEpoch(), marker.coordinatorEpoch(), batch.maxTimestamp());
         }
         BatchMetadata metadata = new BatchMetadata(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp());
         return entry.withBatch(batch.producerEpoch(), metadata, batch.isTransactional());
@@ -165,6 +231,8 @@ final class ProducerStateManager {
 
     void clear() {
         producers.clear();
+        ongoingTxns.clear();
+        unreplicatedTxns.clear();
     }
 
     static Path snapshotFile(Path dir, long offset) {
@@ -206,12 +274,12 @@ final class ProducerStateManager {
     }
 
     /**
-     * Loads the newest readable snapshot at or below {@code logEndOffset} (newer and corrupt ones
-     * are deleted); without one, starts empty at {@code logStartOffset}. Returns the snapshot offset
+     * Loads the newest readable snapshot at or below {@code logEndOffset} and {@code maxSnapshotOffset}
+     * (ones past the log end and corrupt ones are deleted); without one, starts empty at {@code logStartOffset}. Returns the snapshot offset
      * from which the log must be replayed.
      */
-    long loadLatestSnapshot(long logStartOffset, long logEndOffset) throws IOException {
-        producers.clear();
+    long loadLatestSnapshot(long logStartOffset, long logEndOffset, long maxSnapshotOffset) throws IOException {
+        clear();
         TreeSet<Long> offsets = snapshotOffsets();
         for (Long offset : offsets.descendingSet()) {
             Path file = snapshotFile(dir, offset);
@@ -219,12 +287,21 @@ final class ProducerStateManager {
                 Files.deleteIfExists(file);
                 continue;
             }
+            if (offset > maxSnapshotOffset) {
+                // Valid, but the caller must replay from further back (to rebuild transaction indexes).
+                continue;
+            }
             Optional<List<ProducerStateEntry>> entries = readSnapshot(file);
             if (entries.isEmpty()) {
                 Files.deleteIfExists(file);
                 continue;
             }
-            entries.get().forEach(e -> producers.put(e.producerId(), e));
+            for (ProducerStateEntry entry : entries.get()) {
+                producers.put(entry.producerId(), entry);
+                if (entry.currentTxnStartOffset() >= 0) {
+                    ongoingTxns.put(entry.currentTxnStartOffset(), entry.producerId());
+                }
+            }
             mapEndOffset = offset;
             return offset;
         }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import io.fjord.record.BaseRecords;
+import io.fjord.record.ControlRecordType;
+import io.fjord.record.EndTxnMarker;
 import io.fjord.record.FileRecords;
 import io.fjord.record.MemoryRecords;
 import io.fjord.record.MemoryRecordsBuilder;
@@ -48,6 +50,19 @@ final class LogTestSupport {
             builder.append(timestamp, "k-" + value, value);
         }
         return builder.build();
+    }
+
+    static MemoryRecords transactional(long producerId, short epoch, int baseSequence, long timestamp, String... values) {
+        MemoryRecordsBuilder builder = MemoryRecordsBuilder.builder().producer(producerId, epoch, baseSequence).transactional(true);
+        for (String value : values) {
+            builder.append(timestamp, "k-" + value, value);
+        }
+        return builder.build();
+    }
+
+    /** A COMMIT or ABORT control batch as the transaction coordinator writes it. */
+    static MemoryRecords marker(long producerId, short epoch, ControlRecordType type, int coordinatorEpoch) {
+        return MemoryRecordsBuilder.endTxnMarker(producerId, epoch, START_MS, new EndTxnMarker(type, coordinatorEpoch));
     }
 
     static LogManager manager(Path dir, FakeTime time, LogConfig config) {

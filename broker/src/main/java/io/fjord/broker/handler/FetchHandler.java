@@ -17,6 +17,8 @@ import io.fjord.record.CompressionType;
 import io.fjord.record.FileRecords;
 import io.fjord.record.MemoryRecords;
 import io.fjord.record.RecordBatchView;
+import io.fjord.storage.AbortedTransaction;
+import io.fjord.storage.FetchIsolation;
 import io.fjord.storage.LogReadResult;
 import io.fjord.storage.PartitionLog;
 
@@ -31,8 +33,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Fetch (key 1), versions 4-12, consumers only (replica fetches come with the cluster milestone).
  *
- * <p>Reads each partition from its fetch offset up to the high watermark (the last stable offset
- * is the high watermark until transactions exist) and hands the segment regions to the socket with
+ * <p>Reads each partition from its fetch offset up to the high watermark (read_uncommitted) or the
+ * last stable offset with the aborted transactions in range (read_committed), and hands the segment regions to the socket with
  * sendfile. The first partition with data may exceed the size limits by one whole batch so a
  * consumer always makes progress (KIP-74). With fewer than {@code MinBytes} available the request
  * waits in the {@link DelayedFetchPurgatory} until an append brings enough or {@code MaxWaitMs}
@@ -117,6 +119,7 @@ public final class FetchHandler implements ApiHandler {
         long totalBytes = 0;
         boolean anyError = false;
         boolean readCommitted = request.isolationLevel() == 1;
+        FetchIsolation isolation = FetchIsolation.ofIsolationLevel(request.isolationLevel());
         for (FetchRequestData.FetchTopic topic : request.topics()) {
             String name = topicName(topic, version);
             FetchResponseData.FetchableTopicResponse topicResponse = new FetchResponseData.FetchableTopicResponse()
@@ -135,7 +138,7 @@ public final class FetchHandler implements ApiHandler {
                     }
                     int maxBytes = (int) Math.min(partition.partitionMaxBytes(), remainingBytes);
                     LogReadResult result = readPartition(new TopicPartition(name, partition.partition()), partition,
-                            maxBytes, totalBytes == 0);
+                            maxBytes, totalBytes == 0, isolation);
                     if (version < 10) {
                         checkNoZstd(result.records());
                     }
@@ -143,9 +146,12 @@ public final class FetchHandler implements ApiHandler {
                     totalBytes += size;
                     remainingBytes = Math.max(0, remainingBytes - size);
                     data.setHighWatermark(result.highWatermark())
-                            .setLastStableOffset(result.highWatermark())
+                            .setLastStableOffset(result.lastStableOffset())
                             .setLogStartOffset(result.logStartOffset())
                             .setRecords(result.records());
+                    if (readCommitted) {
+                        data.setAbortedTransactions(abortedTransactions(result.abortedTransactions()));
+                    }
                 } catch (ApiException e) {
                     anyError = true;
                     data.setErrorCode(e.error().code());
@@ -160,11 +166,20 @@ public final class FetchHandler implements ApiHandler {
     }
 
     private LogReadResult readPartition(TopicPartition tp, FetchRequestData.FetchPartition partition, int maxBytes,
-                                        boolean minOneBatch) {
+                                        boolean minOneBatch, FetchIsolation isolation) {
         HostedPartition hosted = broker.replicaManager().partitionOrThrow(tp);
         checkLeaderEpoch(partition.currentLeaderEpoch(), hosted.leaderEpoch());
         PartitionLog log = hosted.log();
-        return log.read(partition.fetchOffset(), maxBytes, minOneBatch, log.highWatermark());
+        return log.read(partition.fetchOffset(), maxBytes, minOneBatch, isolation);
+    }
+
+    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(List<AbortedTransaction> aborted) {
+        List<FetchResponseData.AbortedTransaction> result = new ArrayList<>(aborted.size());
+        for (AbortedTransaction transaction : aborted) {
+            result.add(new FetchResponseData.AbortedTransaction().setProducerId(transaction.producerId())
+                    .setFirstOffset(transaction.firstOffset()));
+        }
+        return result;
     }
 
     /** KIP-110: ZSTD batches must not reach a client fetching below v10, which cannot decode them. */
@@ -209,7 +224,7 @@ public final class FetchHandler implements ApiHandler {
         }
         Optional<HostedPartition> hosted = broker.replicaManager().partition(new TopicPartition(name, partition));
         hosted.ifPresent(p -> data.setHighWatermark(p.log().highWatermark())
-                .setLastStableOffset(p.log().highWatermark())
+                .setLastStableOffset(p.log().lastStableOffset())
                 .setLogStartOffset(p.log().logStartOffset()));
     }
 }

@@ -9,6 +9,7 @@ import io.fjord.protocol.message.ApiMessageType;
 import io.fjord.protocol.message.ListOffsetsRequestData;
 import io.fjord.protocol.message.ListOffsetsResponseData;
 import io.fjord.protocol.types.ApiMessage;
+import io.fjord.storage.FetchIsolation;
 import io.fjord.storage.PartitionLog;
 import io.fjord.storage.TimestampAndOffset;
 
@@ -20,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * ListOffsets (key 2), versions 1-7: the earliest (-2) and latest (-1) offsets, the offset of the
  * largest timestamp (-3, KIP-734, v7) and the first offset at or after a timestamp. "Latest" is the
- * high watermark (the last stable offset for read_committed, the same until transactions exist).
+ * high watermark for read_uncommitted and the last stable offset for read_committed (v2+).
  */
 public final class ListOffsetsHandler implements ApiHandler {
 
@@ -56,7 +57,8 @@ public final class ListOffsetsHandler implements ApiHandler {
         for (ListOffsetsRequestData.ListOffsetsTopic topic : request.topics()) {
             List<ListOffsetsResponseData.ListOffsetsPartitionResponse> partitions = new ArrayList<>();
             for (ListOffsetsRequestData.ListOffsetsPartition partition : topic.partitions()) {
-                partitions.add(listOffset(new TopicPartition(topic.name(), partition.partitionIndex()), partition));
+                partitions.add(listOffset(new TopicPartition(topic.name(), partition.partitionIndex()), partition,
+                        FetchIsolation.ofIsolationLevel(request.isolationLevel())));
             }
             response.topics().add(new ListOffsetsResponseData.ListOffsetsTopicResponse()
                     .setName(topic.name()).setPartitions(partitions));
@@ -65,7 +67,8 @@ public final class ListOffsetsHandler implements ApiHandler {
     }
 
     private ListOffsetsResponseData.ListOffsetsPartitionResponse listOffset(TopicPartition tp,
-                                                                           ListOffsetsRequestData.ListOffsetsPartition partition) {
+                                                                           ListOffsetsRequestData.ListOffsetsPartition partition,
+                                                                           FetchIsolation isolation) {
         ListOffsetsResponseData.ListOffsetsPartitionResponse result = new ListOffsetsResponseData.ListOffsetsPartitionResponse()
                 .setPartitionIndex(tp.partition()).setTimestamp(-1L).setOffset(-1L).setLeaderEpoch(-1);
         try {
@@ -73,13 +76,14 @@ public final class ListOffsetsHandler implements ApiHandler {
             FetchHandler.checkLeaderEpoch(partition.currentLeaderEpoch(), hosted.leaderEpoch());
             PartitionLog log = hosted.log();
             long timestamp = partition.timestamp();
+            long latest = isolation == FetchIsolation.TXN_COMMITTED ? log.lastStableOffset() : log.highWatermark();
             if (timestamp == LATEST_TIMESTAMP) {
-                result.setOffset(log.highWatermark()).setLeaderEpoch(Math.max(hosted.leaderEpoch(), log.latestEpoch()));
+                result.setOffset(latest).setLeaderEpoch(Math.max(hosted.leaderEpoch(), log.latestEpoch()));
             } else if (timestamp == EARLIEST_TIMESTAMP) {
                 result.setOffset(log.logStartOffset()).setLeaderEpoch(Math.max(hosted.leaderEpoch(), log.latestEpoch()));
             } else {
-                Optional<TimestampAndOffset> found = log.fetchOffsetByTimestamp(timestamp);
-                found.filter(t -> t.offset() < log.highWatermark()).ifPresent(t -> result.setTimestamp(t.timestamp())
+                Optional<TimestampAndOffset> found = log.fetchOffsetByTimestamp(timestamp, isolation);
+                found.filter(t -> t.offset() < latest).ifPresent(t -> result.setTimestamp(t.timestamp())
                         .setOffset(t.offset()).setLeaderEpoch(t.leaderEpoch()));
             }
         } catch (ApiException e) {

@@ -1,0 +1,69 @@
+package io.fjord.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Consumer throughput without a consumer group: assign every partition, seek to the beginning and
+ * read {@code --records} records with the client's default fetch settings, counting key and value
+ * bytes as ConsumerPerformance does. Beside ConsumerPerformance (which always joins a group), so a
+ * broker without group support can still be measured. Prints
+ * {@code RESULT records=.. bytes=.. seconds=.. mb_per_s=.. records_per_s=..} (MB = 2^20 bytes, as Kafka's tools).
+ * Runs as its own JVM, started by {@link Compare}.
+ */
+public final class AssignConsumerPerf {
+
+    private AssignConsumerPerf() {
+    }
+
+    public static void main(String[] argv) {
+        Args args = new Args(argv, Set.of());
+        String bootstrap = args.string("bootstrap", "127.0.0.1:9092");
+        String topic = args.string("topic", "bench");
+        long wanted = args.longValue("records", 1_000_000);
+        long timeoutMs = args.longValue("timeout-ms", 10_000);
+        args.ensureAllUsed();
+
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            long startNs = System.nanoTime();
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long records = 0;
+            long bytes = 0;
+            long lastRecordNs = System.nanoTime();
+            while (records < wanted && System.nanoTime() - lastRecordNs < TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    records++;
+                    bytes += (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+                    lastRecordNs = System.nanoTime();
+                }
+            }
+            double seconds = (lastRecordNs - startNs) / 1e9;
+            System.out.printf(java.util.Locale.ROOT, "RESULT records=%d bytes=%d seconds=%.3f mb_per_s=%.2f records_per_s=%.1f%n",
+                records, bytes, seconds, bytes / 1048576.0 / seconds, records / seconds);
+            if (records < wanted) {
+                System.err.println("read only " + records + " of " + wanted + " records before " + timeoutMs + " ms without data");
+                System.exit(1);
+            }
+        }
+    }
+}

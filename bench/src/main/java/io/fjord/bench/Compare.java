@@ -1,0 +1,398 @@
+package io.fjord.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The side-by-side benchmark: Apache Kafka and Fjord on this machine, one after the other, A/B in
+ * every round, the same load from Kafka's own tools against each. Per broker and round: start
+ * (timed to the first answered ApiVersions), idle RSS, then for every case a warm-up, a full-speed
+ * ProducerPerformance run (broker CPU from /proc, RSS sampled), a fixed-rate run at half of Kafka's
+ * measured maximum for latency percentiles; consumer throughput per size and partition count;
+ * end-to-end latency from Kafka's EndToEndLatency and from {@link LatencyProbe} (microseconds);
+ * clean shutdown. Medians and ratios go to {@code docs/benchmarks.md}, raw samples to results.tsv.
+ *
+ * <p>Single-threaded driver (plus an RSS sampler thread); every child process it starts is bounded
+ * by a timeout, and a shutdown hook stops a broker left running by Ctrl-C.
+ */
+public final class Compare {
+
+    static final String PRODUCE = "Producer throughput, full speed (ProducerPerformance)";
+    static final String LATENCY = "Producer latency at a fixed rate, half of Kafka's max (ProducerPerformance)";
+    static final String CONSUME = "Consumer throughput";
+    static final String E2E = "End-to-end latency, 1 partition";
+    static final String BROKER = "Broker process";
+
+    private final CompareOptions options;
+    private final BenchEnvironment env;
+    private final KafkaTools tools;
+    private final List<Sample> samples = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final Map<String, Long> fixedRateByCase = new HashMap<>();
+    private final AtomicReference<BrokerProcess> running = new AtomicReference<>();
+
+    private Compare(CompareOptions options, BenchEnvironment env, KafkaTools tools) {
+        this.options = options;
+        this.env = env;
+        this.tools = tools;
+    }
+
+    public static void main(String[] argv) throws Exception {
+        if (List.of(argv).contains("--help")) {
+            System.out.println(CompareOptions.USAGE);
+            return;
+        }
+        BenchEnvironment env = BenchEnvironment.detect();
+        CompareOptions options;
+        try {
+            options = CompareOptions.parse(argv, env.fjordHome());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage().startsWith("usage") ? e.getMessage() : "compare: " + e.getMessage() + "\n" + CompareOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        Compare compare = new Compare(options, env, KafkaTools.create(env, options.workDir()));
+        Runtime.getRuntime().addShutdownHook(new Thread(compare::stopRunningBroker, "compare-shutdown"));
+        compare.run();
+    }
+
+    private void run() throws Exception {
+        long startNs = System.nanoTime();
+        log("work dir " + options.workDir());
+        for (int round = 1; round <= options.rounds(); round++) {
+            for (String broker : options.brokers()) {
+                runBrokerRound(spec(broker), round);
+                writeTsv();
+            }
+        }
+        double minutes = (System.nanoTime() - startNs) / 60e9;
+        List<String> meta = new ArrayList<>(env.describeMachine());
+        meta.add(String.format(Locale.ROOT, "run: %d round(s) A/B (Kafka then Fjord), %.1f minutes; raw samples in %s",
+            options.rounds(), minutes, env.fjordHome().relativize(options.workDir().resolve("results.tsv"))));
+        meta.add("settings: " + commandLineSummary());
+        meta.add("Kafka " + KafkaBrokerSpec.KAFKA_VERSION + " JVM: " + String.join(" ", KafkaBrokerSpec.DEFAULT_JVM_OPTIONS)
+            + "; Fjord JVM: " + String.join(" ", FjordBrokerSpec.defaultJvmOptions(env.javaFeatureVersion())));
+        Report.writeSection(options.doc(), options.section(), Report.markdown(options.title(), meta, samples, notes));
+        log("wrote section '" + options.section() + "' of " + options.doc());
+    }
+
+    private String commandLineSummary() {
+        return String.format(Locale.ROOT, "--rounds %d --sizes %s --partitions %s --acks %s --records %s --latency-seconds %s "
+                + "--e2e-messages %d --probe-seconds %s%s", options.rounds(), join(options.sizes()), join(options.partitions()),
+            String.join(",", options.acks()), recordsSpec(), options.latencySeconds(), options.e2eMessages(), options.probeSeconds(),
+            options.smoke() ? " (--smoke)" : "");
+    }
+
+    private String recordsSpec() {
+        List<String> parts = new ArrayList<>();
+        for (int size : options.sizes()) {
+            parts.add(size + ":" + options.records(size));
+        }
+        return String.join(",", parts);
+    }
+
+    private static String join(List<Integer> values) {
+        return String.join(",", values.stream().map(String::valueOf).toList());
+    }
+
+    private BrokerSpec spec(String broker) {
+        Path dir = options.workDir().resolve(broker);
+        return switch (broker) {
+            case "kafka" -> new KafkaBrokerSpec(dir, options.ports().kafka(), options.ports().kafkaController(),
+                KafkaBrokerSpec.DEFAULT_JVM_OPTIONS);
+            case "fjord" -> new FjordBrokerSpec(dir, options.ports().fjord(), FjordBrokerSpec.defaultJvmOptions(env.javaFeatureVersion()));
+            default -> throw new IllegalArgumentException(broker);
+        };
+    }
+
+    private void runBrokerRound(BrokerSpec spec, int round) throws Exception {
+        log("round " + round + ": " + spec.name() + " — preparing a fresh data dir");
+        spec.prepareFresh(env);
+        BrokerProcess broker = BrokerProcess.start(spec, env, options.startTimeoutMs());
+        running.set(broker);
+        RoundContext ctx = new RoundContext(spec, broker, round, options.workDir().resolve(spec.name()).resolve("round-" + round));
+        Files.createDirectories(ctx.logDir());
+        record(ctx, new Figure(BROKER, "start-up", "to first answered ApiVersions", "ms", Figure.Better.LOWER, Figure.Bar.fjordAtMost(500)),
+            broker.readiness().readyMs());
+        record(ctx, new Figure(BROKER, "start-up", "to listening socket", "ms", Figure.Better.INFO, Figure.Bar.NONE),
+            broker.readiness().listenMs());
+        log(String.format(Locale.ROOT, "%s ready in %.0f ms (listening after %.0f ms), pid %d", spec.name(),
+            broker.readiness().readyMs(), broker.readiness().listenMs(), broker.pid()));
+        Thread.sleep((long) (options.settleSeconds() * 1000));
+        record(ctx, new Figure(BROKER, "idle", "resident memory (VmRSS)", "MB", Figure.Better.LOWER, Figure.Bar.fjordAtMost(150)),
+            ProcStats.rssBytes(broker.pid()) / 1048576.0);
+        Topics.create(spec.bootstrap(), topicsToCreate(), 60_000);
+        RssSampler sampler = new RssSampler(broker.pid(), 100);
+        try {
+            for (ProduceCase c : produceCases()) {
+                runProduceCase(ctx, c);
+            }
+            runConsumeCases(ctx);
+            runEndToEnd(ctx);
+        } finally {
+            sampler.close();
+        }
+        record(ctx, new Figure(BROKER, "under load", "peak resident memory (VmRSS)", "MB", Figure.Better.LOWER, Figure.Bar.NONE),
+            sampler.maxRssBytes() / 1048576.0);
+        double stopMs = broker.stopCleanly(120_000);
+        running.set(null);
+        record(ctx, new Figure(BROKER, "shutdown", "SIGTERM to exit", "ms", Figure.Better.INFO, Figure.Bar.NONE), stopMs);
+        // Free the disk for the next broker: every round starts from an empty data dir anyway.
+        BrokerSpec.deleteRecursively(spec.dataDir());
+    }
+
+    /** One producer case: record size, partition count, acks. */
+    record ProduceCase(int size, int partitions, String acks) {
+        String topic() {
+            return "bench-" + size + "b-" + partitions + "p-acks" + acks;
+        }
+
+        String label() {
+            return size + " B, " + partitions + (partitions == 1 ? " partition" : " partitions") + ", acks=" + acks;
+        }
+    }
+
+    /** What a round knows: which broker, which round, where its tool logs go. */
+    record RoundContext(BrokerSpec spec, BrokerProcess broker, int round, Path logDir) {
+    }
+
+    private List<ProduceCase> produceCases() {
+        List<ProduceCase> cases = new ArrayList<>();
+        for (int size : options.sizes()) {
+            for (int partitions : options.partitions()) {
+                for (String acks : options.acks()) {
+                    cases.add(new ProduceCase(size, partitions, acks));
+                }
+            }
+        }
+        return cases;
+    }
+
+    private Map<String, Integer> topicsToCreate() {
+        Map<String, Integer> topics = new LinkedHashMap<>();
+        for (ProduceCase c : produceCases()) {
+            topics.put(c.topic(), c.partitions());
+        }
+        for (int size : options.sizes()) {
+            topics.put(e2eTopic(size), 1);
+            topics.put(probeTopic(size), 1);
+        }
+        return topics;
+    }
+
+    private static String e2eTopic(int size) {
+        return "e2e-" + size + "b";
+    }
+
+    private static String probeTopic(int size) {
+        return "probe-" + size + "b";
+    }
+
+    private void runProduceCase(RoundContext ctx, ProduceCase c) throws Exception {
+        String bootstrap = ctx.spec().bootstrap();
+        long warmup = options.warmupRecords(c.size());
+        if (warmup > 0) {
+            tool(ctx, "warmup-" + c.topic(), tools.producerPerformance(bootstrap, c.topic(), warmup, c.size(), -1, c.acks()));
+        }
+        long records = options.records(c.size());
+        long pid = ctx.broker().pid();
+        double cpuBefore = ProcStats.cpuSeconds(pid);
+        ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
+        ChildProcess.Result result = tool(ctx, "produce-" + c.topic(),
+            tools.producerPerformance(bootstrap, c.topic(), records, c.size(), -1, c.acks()));
+        double cpu = ProcStats.cpuSeconds(pid) - cpuBefore;
+        double busyCores = ProcStats.machineTicks().busyCoresSince(machineBefore, result.wallSeconds());
+        Optional<ToolOutputs.ProducerSummary> summary = ToolOutputs.producer(result.output());
+        if (summary.isEmpty()) {
+            failed(ctx, "ProducerPerformance " + c.label(), result);
+            return;
+        }
+        ToolOutputs.ProducerSummary s = summary.get();
+        double gb = records * (double) c.size() / 1e9;
+        record(ctx, fig(PRODUCE, c, "throughput", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.3)), s.mbPerSec());
+        record(ctx, fig(PRODUCE, c, "records/s", "rec/s", Figure.Better.HIGHER, Figure.Bar.NONE), s.recordsPerSec());
+        record(ctx, fig(PRODUCE, c, "broker CPU per GB ingested", "CPU s/GB", Figure.Better.LOWER, Figure.Bar.ratioAtMost(0.7)), cpu / gb);
+        record(ctx, fig(PRODUCE, c, "broker CPU share", "cores", Figure.Better.INFO, Figure.Bar.NONE), cpu / result.wallSeconds());
+        record(ctx, fig(PRODUCE, c, "machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE), busyCores);
+        if (ctx.spec().name().equals("kafka")) {
+            fixedRateByCase.putIfAbsent(c.label(), Math.max(1, (long) (s.recordsPerSec() / 2)));
+        }
+        runLatencyCase(ctx, c, s.recordsPerSec());
+    }
+
+    private void runLatencyCase(RoundContext ctx, ProduceCase c, double ownMaxRecordsPerSec) throws Exception {
+        long rate = options.latencyRate() > 0 ? options.latencyRate() : fixedRateByCase.getOrDefault(c.label(), 0L);
+        if (rate == 0) {
+            rate = Math.max(1, (long) (ownMaxRecordsPerSec / 2));
+            note(ctx, "latency rate for " + c.label() + " is half of " + ctx.spec().name() + "'s own max (" + rate
+                + " rec/s): no Kafka figure to take it from");
+        }
+        long records = Math.max(1, (long) (rate * options.latencySeconds()));
+        ChildProcess.Result result = tool(ctx, "latency-" + c.topic(),
+            tools.producerPerformance(ctx.spec().bootstrap(), c.topic(), records, c.size(), rate, c.acks()));
+        Optional<ToolOutputs.ProducerSummary> summary = ToolOutputs.producer(result.output());
+        if (summary.isEmpty()) {
+            failed(ctx, "ProducerPerformance at " + rate + " rec/s " + c.label(), result);
+            return;
+        }
+        ToolOutputs.ProducerSummary s = summary.get();
+        record(ctx, fig(LATENCY, c, "rate", "rec/s", Figure.Better.INFO, Figure.Bar.NONE), rate);
+        record(ctx, fig(LATENCY, c, "p50", "ms", Figure.Better.LOWER, Figure.Bar.NONE), s.p50Ms());
+        record(ctx, fig(LATENCY, c, "p99", "ms", Figure.Better.LOWER, Figure.Bar.ratioAtMost(0.5)), s.p99Ms());
+        record(ctx, fig(LATENCY, c, "p99.9", "ms", Figure.Better.LOWER, Figure.Bar.NONE), s.p999Ms());
+    }
+
+    private void runConsumeCases(RoundContext ctx) throws Exception {
+        if (options.consumers().equals("none")) {
+            return;
+        }
+        String acks = options.acks().contains("1") ? "1" : options.acks().get(0);
+        for (int size : options.sizes()) {
+            for (int partitions : options.partitions()) {
+                ProduceCase c = new ProduceCase(size, partitions, acks);
+                long records = options.records(size);
+                String label = size + " B, " + partitions + (partitions == 1 ? " partition" : " partitions");
+                if (!options.consumers().equals("assign")) {
+                    runConsumerPerformance(ctx, c, label, records);
+                }
+                if (!options.consumers().equals("kafka")) {
+                    runAssignConsumer(ctx, c, label, records);
+                }
+            }
+        }
+    }
+
+    private void runConsumerPerformance(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
+        ChildProcess.Result result = tool(ctx, "consume-" + c.topic(),
+            tools.consumerPerformance(ctx.spec().bootstrap(), c.topic(), records, options.consumerTimeoutMs()));
+        Optional<ToolOutputs.ConsumerSummary> summary = ToolOutputs.consumer(result.output());
+        if (summary.isEmpty() || summary.get().messages() < records) {
+            failed(ctx, "ConsumerPerformance (consumer group) " + label + summary.map(s -> ": read " + s.messages() + " of " + records).orElse(""),
+                result);
+            return;
+        }
+        record(ctx, new Figure(CONSUME, label, "ConsumerPerformance fetch.MB.sec", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
+            summary.get().fetchMbPerSec());
+    }
+
+    private void runAssignConsumer(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
+        ChildProcess.Result result = tool(ctx, "assign-consume-" + c.topic(), tools.probe(AssignConsumerPerf.class,
+            List.of("--bootstrap", ctx.spec().bootstrap(), "--topic", c.topic(), "--records", Long.toString(records),
+                "--timeout-ms", Long.toString(options.consumerTimeoutMs()))));
+        Optional<Map<String, Double>> values = ToolOutputs.probeResult(result.output());
+        if (values.isEmpty() || result.exitCode() != 0) {
+            failed(ctx, "assign-based consumer " + label, result);
+            return;
+        }
+        record(ctx, new Figure(CONSUME, label, "assign consumer (no group)", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
+            values.get().get("mb_per_s"));
+    }
+
+    private void runEndToEnd(RoundContext ctx) throws Exception {
+        for (int size : options.sizes()) {
+            String label = size + " B, acks=" + options.e2eAcks();
+            ChildProcess.Result kafkaTool = tool(ctx, "e2e-" + size + "b", tools.endToEndLatency(ctx.spec().bootstrap(), e2eTopic(size),
+                options.e2eMessages(), options.e2eAcks(), size));
+            Optional<ToolOutputs.EndToEndSummary> e2e = ToolOutputs.endToEnd(kafkaTool.output());
+            if (e2e.isPresent()) {
+                String tool = "EndToEndLatency (one at a time) ";
+                record(ctx, new Figure(E2E, label, tool + "avg", "ms", Figure.Better.LOWER, Figure.Bar.NONE), e2e.get().avgMs());
+                record(ctx, new Figure(E2E, label, tool + "p99 (truncated to ms)", "ms", Figure.Better.LOWER, Figure.Bar.NONE), e2e.get().p99Ms());
+            } else {
+                failed(ctx, "EndToEndLatency " + label, kafkaTool);
+            }
+            runLatencyProbe(ctx, size, label);
+        }
+    }
+
+    private void runLatencyProbe(RoundContext ctx, int size, String label) throws Exception {
+        ChildProcess.Result result = tool(ctx, "probe-" + size + "b", tools.probe(LatencyProbe.class, List.of(
+            "--bootstrap", ctx.spec().bootstrap(), "--topic", probeTopic(size), "--record-size", Integer.toString(size),
+            "--rate", Integer.toString(options.probeRate()), "--seconds", Double.toString(options.probeSeconds()),
+            "--warmup-seconds", Double.toString(options.probeWarmupSeconds()), "--acks", options.e2eAcks())));
+        Optional<Map<String, Double>> values = ToolOutputs.probeResult(result.output());
+        if (values.isEmpty() || values.get().get("count") == 0) {
+            failed(ctx, "LatencyProbe " + label, result);
+            return;
+        }
+        String probe = "probe at " + options.probeRate() + " rec/s ";
+        Map<String, Double> v = values.get();
+        record(ctx, new Figure(E2E, label, probe + "p50", "µs", Figure.Better.LOWER, Figure.Bar.NONE), v.get("p50_us"));
+        record(ctx, new Figure(E2E, label, probe + "p99", "µs", Figure.Better.LOWER, Figure.Bar.ratioAtMost(0.5)), v.get("p99_us"));
+        record(ctx, new Figure(E2E, label, probe + "p99.9", "µs", Figure.Better.LOWER, Figure.Bar.NONE), v.get("p999_us"));
+        record(ctx, new Figure(E2E, label, probe + "max", "µs", Figure.Better.LOWER, Figure.Bar.NONE), v.get("max_us"));
+        if (v.get("lost") > 0 || v.get("send_errors") > 0) {
+            note(ctx, "LatencyProbe " + label + ": " + v.get("lost").longValue() + " records not received, "
+                + v.get("send_errors").longValue() + " send errors");
+        }
+    }
+
+    private ChildProcess.Result tool(RoundContext ctx, String name, List<String> command) throws IOException, InterruptedException {
+        if (!ctx.broker().isAlive()) {
+            throw new IOException(ctx.spec().name() + " died during round " + ctx.round() + "; see " + ctx.spec().outputFile());
+        }
+        log("  " + ctx.spec().name() + " r" + ctx.round() + " " + name);
+        ChildProcess.Result result = ChildProcess.run(command, ctx.logDir().resolve(name + ".log"), options.toolTimeoutSeconds());
+        if (result.timedOut()) {
+            note(ctx, name + " timed out after " + options.toolTimeoutSeconds() + " s");
+        }
+        return result;
+    }
+
+    private static Figure fig(String group, ProduceCase c, String metric, String unit, Figure.Better better, Figure.Bar bar) {
+        return new Figure(group, c.label(), metric, unit, better, bar);
+    }
+
+    private void record(RoundContext ctx, Figure figure, double value) {
+        samples.add(new Sample(ctx.round(), ctx.spec().name(), figure, value));
+    }
+
+    private void failed(RoundContext ctx, String what, ChildProcess.Result result) {
+        note(ctx, what + " gave no result (exit " + result.exitCode() + "): " + lastMeaningfulLine(result));
+    }
+
+    private static String lastMeaningfulLine(ChildProcess.Result result) {
+        String[] lines = result.output().strip().split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            String line = lines[i].strip();
+            if (!line.isEmpty() && !line.startsWith("at ") && !line.startsWith("...")) {
+                return "`" + (line.length() > 200 ? line.substring(0, 200) + "…" : line).replace("`", "'") + "`";
+            }
+        }
+        return "(no output)";
+    }
+
+    private void note(RoundContext ctx, String text) {
+        String note = ctx.spec().name() + " round " + ctx.round() + ": " + text;
+        notes.add(note);
+        log("NOTE " + note);
+    }
+
+    private void writeTsv() throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add(Sample.TSV_HEADER);
+        samples.forEach(s -> lines.add(s.toTsv()));
+        Files.createDirectories(options.workDir());
+        Files.write(options.workDir().resolve("results.tsv"), lines);
+    }
+
+    private void stopRunningBroker() {
+        BrokerProcess broker = running.getAndSet(null);
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    static void log(String message) {
+        System.out.printf("[%tT] %s%n", System.currentTimeMillis(), message);
+    }
+}

@@ -1,0 +1,91 @@
+package io.fjord.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Command lines for Apache Kafka's own load tools (from kafka-tools, with Kafka's own dependency
+ * versions) and for the harness's probes, all with the JVM flags of Kafka's perf scripts
+ * ({@code kafka-producer-perf-test.sh}: -Xmx512M plus kafka-run-class.sh's performance options),
+ * so the load side is identical whichever broker it points at.
+ */
+final class KafkaTools {
+
+    static final List<String> TOOL_JVM_OPTIONS = List.of("-Xmx512M", "-server", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+        "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-XX:MaxInlineLevel=15",
+        "-Djava.awt.headless=true");
+
+    private final BenchEnvironment env;
+    private final Path log4jConfig;
+
+    private KafkaTools(BenchEnvironment env, Path log4jConfig) {
+        this.env = env;
+        this.log4jConfig = log4jConfig;
+    }
+
+    /** Writes the tools' log4j2 config (WARN to stderr, as Kafka's tools-log4j2.yaml) under {@code workDir}. */
+    static KafkaTools create(BenchEnvironment env, Path workDir) throws IOException {
+        Path config = workDir.resolve("tools-log4j2.properties");
+        Files.createDirectories(workDir);
+        Files.writeString(config, """
+            status = warn
+            appender.err.type = Console
+            appender.err.name = STDERR
+            appender.err.target = SYSTEM_ERR
+            appender.err.layout.type = PatternLayout
+            appender.err.layout.pattern = [%d] %p %m (%c)%n
+            rootLogger.level = warn
+            rootLogger.appenderRef.err.ref = STDERR
+            """);
+        return new KafkaTools(env, config);
+    }
+
+    private List<String> kafkaJvm(String mainClass) {
+        List<String> command = new ArrayList<>();
+        command.add(env.java().toString());
+        command.addAll(TOOL_JVM_OPTIONS);
+        command.add("-Dlog4j2.configurationFile=" + log4jConfig.toUri());
+        command.add("-cp");
+        command.add(env.kafkaClasspath());
+        command.add(mainClass);
+        return command;
+    }
+
+    /** {@code throughputPerSec} -1 means as fast as possible. Producer settings are the client's defaults but acks. */
+    List<String> producerPerformance(String bootstrap, String topic, long records, int recordSize, long throughputPerSec, String acks) {
+        List<String> command = kafkaJvm("org.apache.kafka.tools.ProducerPerformance");
+        command.addAll(List.of("--topic", topic, "--num-records", Long.toString(records), "--record-size", Integer.toString(recordSize),
+            "--throughput", Long.toString(throughputPerSec), "--producer-props", "bootstrap.servers=" + bootstrap, "acks=" + acks));
+        return command;
+    }
+
+    /** Subscribes with a consumer group, as the tool always does. */
+    List<String> consumerPerformance(String bootstrap, String topic, long messages, long timeoutMs) {
+        List<String> command = kafkaJvm("org.apache.kafka.tools.ConsumerPerformance");
+        command.addAll(List.of("--bootstrap-server", bootstrap, "--topic", topic, "--messages", Long.toString(messages),
+            "--timeout", Long.toString(timeoutMs), "--group", "bench-" + topic + "-" + System.nanoTime()));
+        return command;
+    }
+
+    /** Sends one record, waits for it to be consumed, repeats: idle round-trip latency. */
+    List<String> endToEndLatency(String bootstrap, String topic, int messages, String acks, int recordSize) {
+        List<String> command = kafkaJvm("org.apache.kafka.tools.EndToEndLatency");
+        command.addAll(List.of(bootstrap, topic, Integer.toString(messages), acks, Integer.toString(recordSize)));
+        return command;
+    }
+
+    /** One of the harness's own probes (a main class in this module), with the same JVM flags. */
+    List<String> probe(Class<?> mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(env.java().toString());
+        command.addAll(TOOL_JVM_OPTIONS);
+        command.add("-cp");
+        command.add(env.benchJar().toString());
+        command.add(mainClass.getName());
+        command.addAll(args);
+        return command;
+    }
+}

@@ -1,0 +1,101 @@
+package io.fjord.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Reads a process's resident memory and CPU time, and the machine's CPU counters, from Linux
+ * {@code /proc}. Stateless; any thread.
+ *
+ * <pre>
+ * /proc/PID/status   "VmRSS:    123456 kB"             resident set size
+ * /proc/PID/stat     "PID (comm) S f4 .. f13 utime stime ..."  fields 14 and 15, in clock ticks
+ * /proc/stat         "cpu  user nice system idle iowait irq softirq steal ..."  machine-wide ticks
+ * </pre>
+ * The command name in {@code /proc/PID/stat} may itself hold spaces and parentheses, so fields are
+ * counted from the last ')'.
+ */
+final class ProcStats {
+
+    /** USER_HZ: what /proc reports CPU time in. 100 on every Linux ABI the JDK supports. */
+    static final int CLOCK_TICKS_PER_SECOND = 100;
+
+    /** Busy and total ticks of all CPUs together, from the first line of /proc/stat. */
+    record MachineTicks(long busyTicks, long totalTicks) {
+        /** Average number of busy cores between {@code earlier} and this reading. */
+        double busyCoresSince(MachineTicks earlier, double wallSeconds) {
+            return (busyTicks - earlier.busyTicks) / (double) CLOCK_TICKS_PER_SECOND / wallSeconds;
+        }
+    }
+
+    private ProcStats() {
+    }
+
+    /** VmRSS in bytes, or -1 when the process is gone. */
+    static long rssBytes(long pid) {
+        String status = readOrNull(Path.of("/proc", Long.toString(pid), "status"));
+        if (status == null) {
+            return -1;
+        }
+        return parseRssBytes(status);
+    }
+
+    static long parseRssBytes(String status) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                String[] parts = line.substring("VmRSS:".length()).trim().split("\\s+");
+                return Long.parseLong(parts[0]) * 1024L;
+            }
+        }
+        return -1;
+    }
+
+    /** utime + stime in seconds, or -1 when the process is gone. */
+    static double cpuSeconds(long pid) {
+        String stat = readOrNull(Path.of("/proc", Long.toString(pid), "stat"));
+        if (stat == null) {
+            return -1;
+        }
+        return parseCpuTicks(stat) / (double) CLOCK_TICKS_PER_SECOND;
+    }
+
+    static long parseCpuTicks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        // fields[0] is field 3 (state), so utime (field 14) is fields[11] and stime (15) fields[12].
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    static MachineTicks machineTicks() {
+        String stat = readOrNull(Path.of("/proc/stat"));
+        if (stat == null) {
+            throw new IllegalStateException("/proc/stat is not readable: the harness needs Linux");
+        }
+        return parseMachineTicks(stat);
+    }
+
+    static MachineTicks parseMachineTicks(String stat) {
+        String[] fields = stat.substring(0, stat.indexOf('\n')).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < fields.length && i <= 8; i++) {
+            total += Long.parseLong(fields[i]);
+        }
+        long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+        return new MachineTicks(total - idle, total);
+    }
+
+    private static String readOrNull(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            if (!Files.exists(path)) {
+                return null;
+            }
+            throw new UncheckedIOException(e);
+        }
+    }
+}

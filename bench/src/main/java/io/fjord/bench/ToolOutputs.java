@@ -1,0 +1,94 @@
+package io.fjord.bench;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parsers for what Kafka's tools and the harness's own probes print. Each returns empty when the
+ * expected summary is missing (the tool failed or timed out), never a half-filled result.
+ */
+final class ToolOutputs {
+
+    /** ProducerPerformance's final summary; latencies in milliseconds as the tool prints them. */
+    record ProducerSummary(long records, double recordsPerSec, double mbPerSec, double avgLatencyMs, double maxLatencyMs,
+                           double p50Ms, double p95Ms, double p99Ms, double p999Ms) {
+    }
+
+    /** One ConsumerPerformance result row; the fetch.* figures exclude group join time. */
+    record ConsumerSummary(double mbConsumed, double mbPerSec, long messages, double messagesPerSec,
+                           double rebalanceMs, double fetchMs, double fetchMbPerSec, double fetchMessagesPerSec) {
+    }
+
+    /** EndToEndLatency: the average (to 0.1 µs) and percentiles truncated to whole milliseconds by the tool. */
+    record EndToEndSummary(double avgMs, long p50Ms, long p99Ms, long p999Ms) {
+    }
+
+    // "%d records sent, %.1f records/sec (%.2f MB/sec), %.2f ms avg latency, %.2f ms max latency,
+    //  %d ms 50th, %d ms 95th, %d ms 99th, %d ms 99.9th."
+    private static final Pattern PRODUCER_SUMMARY = Pattern.compile(
+        "(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), ([\\d.]+) ms avg latency, ([\\d.]+) ms max latency, "
+            + "(\\d+) ms 50th, (\\d+) ms 95th, (\\d+) ms 99th, (\\d+) ms 99\\.9th\\.");
+    private static final Pattern E2E_AVG = Pattern.compile("Avg latency: ([\\d.]+) ms");
+    private static final Pattern E2E_PERCENTILES = Pattern.compile("Percentiles: 50th = (\\d+), 99th = (\\d+), 99\\.9th = (\\d+)");
+    private static final String CONSUMER_HEADER = "start.time, end.time, data.consumed.in.MB";
+
+    private ToolOutputs() {
+    }
+
+    static Optional<ProducerSummary> producer(String output) {
+        Matcher m = PRODUCER_SUMMARY.matcher(output);
+        ProducerSummary last = null;
+        while (m.find()) {
+            last = new ProducerSummary(Long.parseLong(m.group(1)), d(m.group(2)), d(m.group(3)), d(m.group(4)), d(m.group(5)),
+                d(m.group(6)), d(m.group(7)), d(m.group(8)), d(m.group(9)));
+        }
+        return Optional.ofNullable(last);
+    }
+
+    static Optional<ConsumerSummary> consumer(String output) {
+        String[] lines = output.split("\n");
+        for (int i = 0; i < lines.length - 1; i++) {
+            if (lines[i].startsWith(CONSUMER_HEADER)) {
+                String[] f = lines[i + 1].split(",\\s*");
+                if (f.length < 10) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ConsumerSummary(d(f[2]), d(f[3]), Long.parseLong(f[4].trim()), d(f[5]),
+                    d(f[6]), d(f[7]), d(f[8]), d(f[9])));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<EndToEndSummary> endToEnd(String output) {
+        Matcher avg = E2E_AVG.matcher(output);
+        Matcher pct = E2E_PERCENTILES.matcher(output);
+        if (!avg.find() || !pct.find()) {
+            return Optional.empty();
+        }
+        return Optional.of(new EndToEndSummary(d(avg.group(1)), Long.parseLong(pct.group(1)), Long.parseLong(pct.group(2)),
+            Long.parseLong(pct.group(3))));
+    }
+
+    /** The harness probes print one line "RESULT key=value key=value ..."; empty when absent. */
+    static Optional<Map<String, Double>> probeResult(String output) {
+        for (String line : output.split("\n")) {
+            if (line.startsWith("RESULT ")) {
+                Map<String, Double> values = new HashMap<>();
+                for (String pair : line.substring("RESULT ".length()).trim().split("\\s+")) {
+                    int eq = pair.indexOf('=');
+                    values.put(pair.substring(0, eq), d(pair.substring(eq + 1)));
+                }
+                return Optional.of(values);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static double d(String s) {
+        return Double.parseDouble(s.trim());
+    }
+}

@@ -1,0 +1,42 @@
+package io.fjord.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class CompareOptionsTest {
+
+    private static final Path HOME = Path.of("/tmp/fjord");
+
+    @Test
+    void shouldDefaultToTheFullMatrix() {
+        CompareOptions options = CompareOptions.parse(new String[0], HOME);
+
+        assertThat(options.rounds()).isEqualTo(3);
+        assertThat(options.sizes()).containsExactly(100, 1024);
+        assertThat(options.partitions()).containsExactly(1, 6);
+        assertThat(options.acks()).containsExactly("1", "all");
+        assertThat(options.records(100)).isEqualTo(5_000_000);
+        assertThat(options.warmupRecords(100)).isEqualTo(500_000);
+        assertThat(options.section()).isEqualTo("compare-results");
+    }
+
+    @Test
+    void shouldShrinkEverythingForSmokeButLetFlagsOverride() {
+        CompareOptions options = CompareOptions.parse(new String[] {"--smoke", "--rounds", "2", "--records", "100:1000"}, HOME);
+
+        assertThat(options.smoke()).isTrue();
+        assertThat(options.rounds()).isEqualTo(2);
+        assertThat(options.records(100)).isEqualTo(1000);
+        assertThat(options.records(1000)).isEqualTo(2000);
+        assertThat(options.section()).isEqualTo("compare-smoke");
+    }
+
+    @Test
+    void shouldRejectMisspeltOptions() {
+        assertThatThrownBy(() -> CompareOptions.parse(new String[] {"--round", "2"}, HOME))
+            .hasMessageContaining("unknown option(s): --round");
+    }
+}

@@ -1,0 +1,60 @@
+package io.fjord.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ToolOutputsTest {
+
+    @Test
+    void shouldTakeProducerPerformanceFinalSummaryNotProgressLines() {
+        String output = """
+            87613 records sent, 17515.6 records/sec (1.67 MB/sec), 4.3 ms avg latency, 395.0 ms max latency.
+            100000 records sent, 17498.3 records/sec (1.67 MB/sec), 4.15 ms avg latency, 395.00 ms max latency, 2 ms 50th, 9 ms 95th, 101 ms 99th, 106 ms 99.9th.
+            """;
+
+        ToolOutputs.ProducerSummary summary = ToolOutputs.producer(output).orElseThrow();
+
+        assertThat(summary.records()).isEqualTo(100_000);
+        assertThat(summary.mbPerSec()).isEqualTo(1.67);
+        assertThat(summary.recordsPerSec()).isEqualTo(17498.3);
+        assertThat(summary.p99Ms()).isEqualTo(101);
+        assertThat(summary.p999Ms()).isEqualTo(106);
+    }
+
+    @Test
+    void shouldReportNoProducerSummaryWhenToolFailed() {
+        assertThat(ToolOutputs.producer("org.apache.kafka.common.errors.TimeoutException: boom")).isEmpty();
+    }
+
+    @Test
+    void shouldParseConsumerPerformanceRow() {
+        String output = """
+            start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+            2026-11-22 05:38:57:338, 2026-11-22 05:38:58:100, 1.9073, 2.5030, 20000, 26246.7192, 486, 276, 6.9106, 72463.7681
+            """;
+
+        ToolOutputs.ConsumerSummary summary = ToolOutputs.consumer(output).orElseThrow();
+
+        assertThat(summary.messages()).isEqualTo(20_000);
+        assertThat(summary.fetchMbPerSec()).isEqualTo(6.9106);
+        assertThat(summary.rebalanceMs()).isEqualTo(486);
+    }
+
+    @Test
+    void shouldParseEndToEndLatencySummary() {
+        String output = "0\t120.5\nAvg latency: 8.5234 ms\nPercentiles: 50th = 8, 99th = 18, 99.9th = 25\n";
+
+        ToolOutputs.EndToEndSummary summary = ToolOutputs.endToEnd(output).orElseThrow();
+
+        assertThat(summary.avgMs()).isEqualTo(8.5234);
+        assertThat(summary.p99Ms()).isEqualTo(18);
+        assertThat(summary.p999Ms()).isEqualTo(25);
+    }
+
+    @Test
+    void shouldParseProbeResultLine() {
+        assertThat(ToolOutputs.probeResult("noise\nRESULT count=2000 p99_us=7182.8 lost=0\n").orElseThrow())
+            .containsEntry("count", 2000.0).containsEntry("p99_us", 7182.8).containsEntry("lost", 0.0);
+    }
+}

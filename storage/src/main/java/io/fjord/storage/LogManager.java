@@ -118,7 +118,13 @@ public final class LogManager {
                 continue;
             }
             LogConfig config = Optional.ofNullable(topicConfigs.apply(tp.get().topic())).orElse(defaultConfig);
-            Uuid topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO);
+            Uuid topicId;
+            try {
+                topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO);
+            } catch (IOException e) {
+                LOG.warn("[partition {}] unreadable partition.metadata ({}); the topic id comes from the metadata log", name, e.getMessage());
+                topicId = Uuid.ZERO;
+            }
             PartitionLog.LogLoadCheckpoints checkpoints = new PartitionLog.LogLoadCheckpoints(
                 recoveryPoints.getOrDefault(tp.get(), 0L), logStartOffsets.getOrDefault(tp.get(), 0L), hadCleanShutdown);
             PartitionLog log = PartitionLog.load(child, tp.get(), topicId, config, checkpoints, time, failureHandler);
@@ -149,6 +155,13 @@ public final class LogManager {
         if (existing != null) {
             if (!existing.topicId().equals(Uuid.ZERO) && !topicId.equals(Uuid.ZERO) && !existing.topicId().equals(topicId)) {
                 throw new ApiException(Errors.INCONSISTENT_TOPIC_ID, "log of " + tp + " has topic id " + existing.topicId() + ", not " + topicId);
+            }
+            if (existing.topicId().equals(Uuid.ZERO) && !topicId.equals(Uuid.ZERO)) {
+                try {
+                    PartitionMetadataFile.write(existing.dir(), topicId);
+                } catch (IOException e) {
+                    LOG.warn("[partition {}] cannot rewrite partition.metadata: {}", tp, e.getMessage());
+                }
             }
             return existing;
         }

@@ -23,7 +23,10 @@ final class PartitionMetadataFile {
     }
 
     static void write(Path partitionDir, Uuid topicId) throws IOException {
-        CheckpointFile.writeAtomically(partitionDir.resolve(FILE_NAME), "version: 0\ntopic_id: " + topicId + "\n");
+        // Not fsynced: the metadata log is the source of truth for topic ids; a lost or torn file is
+        // tolerated on load and rewritten when the partition is next opened with its id.
+        CheckpointFile.writeAtomically(partitionDir.resolve(FILE_NAME),
+                ("version: 0\ntopic_id: " + topicId + "\n").getBytes(StandardCharsets.UTF_8), false);
     }
 
     /** The topic id, empty when the file is absent; a malformed file throws {@link IOException}. */

@@ -62,12 +62,15 @@ public final class ClusterController {
     /** Replays the metadata log into the image; the listeners see one change holding every record. */
     public synchronized void load() {
         List<MetadataRecord> replayed = new ArrayList<>();
-        MetadataImage[] current = {MetadataImage.EMPTY};
+        long[] firstOffset = {-1};
         log.replay((record, offset) -> {
-            current[0] = current[0].apply(record, offset);
+            if (firstOffset[0] < 0) {
+                firstOffset[0] = offset;
+            }
             replayed.add(record);
         });
-        publish(replayed, current[0]);
+        // Offsets in the metadata log are contiguous from its start; one batch apply builds the image.
+        publish(replayed, MetadataImage.EMPTY.applyAll(replayed, Math.max(0, firstOffset[0])));
     }
 
     public MetadataImage image() {
@@ -106,11 +109,7 @@ public final class ClusterController {
         request.configs().forEach((key, value) ->
                 records.add(new ConfigRecord(ConfigResourceType.TOPIC, name, key, value)));
         if (validateOnly) {
-            MetadataImage preview = image;
-            for (MetadataRecord record : records) {
-                preview = preview.apply(record, preview.offset());
-            }
-            return preview.topic(name).orElseThrow();
+            return image.applyAll(records, image.offset() + 1).topic(name).orElseThrow();
         }
         commit(records);
         return image.topic(name).orElseThrow();
@@ -278,12 +277,7 @@ public final class ClusterController {
 
     private void commit(List<MetadataRecord> records) {
         long lastOffset = log.append(records);
-        MetadataImage next = image;
-        long offset = lastOffset - records.size() + 1;
-        for (MetadataRecord record : records) {
-            next = next.apply(record, offset++);
-        }
-        publish(records, next);
+        publish(records, image.applyAll(records, lastOffset - records.size() + 1));
     }
 
     private void publish(List<MetadataRecord> records, MetadataImage next) {

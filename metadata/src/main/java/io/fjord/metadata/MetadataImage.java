@@ -9,6 +9,7 @@ import io.fjord.metadata.MetadataRecord.RemoveTopicRecord;
 import io.fjord.metadata.MetadataRecord.TopicRecord;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -66,36 +67,86 @@ public final class MetadataImage {
 
     /** The image after applying {@code record}, which sits at {@code recordOffset} in the metadata log. */
     public MetadataImage apply(MetadataRecord record, long recordOffset) {
+        return applyAll(List.of(record), recordOffset);
+    }
+
+    /**
+     * The image after applying {@code records}, the first at {@code firstOffset} and the rest after it.
+     * Topics touched by the batch are edited as mutable drafts and frozen once at the end, so
+     * replaying a topic with 10,000 partitions costs 10,000 map insertions, not 10,000 map copies.
+     */
+    public MetadataImage applyAll(List<MetadataRecord> records, long firstOffset) {
+        if (records.isEmpty()) {
+            return this;
+        }
         Map<String, TopicImage> byName = new HashMap<>(topicsByName);
         Map<Uuid, TopicImage> byId = new HashMap<>(topicsById);
+        Map<Uuid, TopicDraft> drafts = new HashMap<>();
         Map<String, String> brokers = brokerConfigs;
         long producerIds = nextProducerId;
-        switch (record) {
-            case TopicRecord r -> put(byName, byId, new TopicImage(r.name(), r.topicId(), new TreeMap<>(), Map.of()));
-            case PartitionRecord r -> {
-                TopicImage topic = requireTopic(byId, r.topicId());
-                TreeMap<Integer, PartitionImage> partitions = new TreeMap<>(topic.partitions());
-                partitions.put(r.partitionId(), new PartitionImage(r.partitionId(), r.replicas(), r.isr(), r.leader(),
-                        r.leaderEpoch(), r.partitionEpoch()));
-                put(byName, byId, new TopicImage(topic.name(), topic.topicId(), partitions, topic.configs()));
-            }
-            case ConfigRecord r when r.resourceType() == ConfigResourceType.TOPIC -> {
-                TopicImage topic = byName.get(r.resourceName());
-                if (topic != null) {
-                    put(byName, byId, new TopicImage(topic.name(), topic.topicId(), topic.partitions(),
-                            withConfig(topic.configs(), r.name(), r.value())));
+        for (MetadataRecord record : records) {
+            switch (record) {
+                case TopicRecord r -> {
+                    TopicDraft draft = new TopicDraft(r.name(), r.topicId(), new TreeMap<>(), new HashMap<>());
+                    drafts.put(r.topicId(), draft);
                 }
-            }
-            case ConfigRecord r -> brokers = withConfig(brokers, r.name(), r.value());
-            case RemoveTopicRecord r -> {
-                TopicImage topic = byId.remove(r.topicId());
-                if (topic != null) {
-                    byName.remove(topic.name());
+                case PartitionRecord r -> draft(drafts, byId, r.topicId()).partitions().put(r.partitionId(),
+                        new PartitionImage(r.partitionId(), r.replicas(), r.isr(), r.leader(), r.leaderEpoch(), r.partitionEpoch()));
+                case ConfigRecord r when r.resourceType() == ConfigResourceType.TOPIC -> {
+                    Uuid topicId = topicIdOf(r.resourceName(), byName, drafts);
+                    if (topicId != null) {
+                        TopicDraft draft = draft(drafts, byId, topicId);
+                        if (r.value() == null) {
+                            draft.configs().remove(r.name());
+                        } else {
+                            draft.configs().put(r.name(), r.value());
+                        }
+                    }
                 }
+                case ConfigRecord r -> brokers = withConfig(brokers, r.name(), r.value());
+                case RemoveTopicRecord r -> {
+                    drafts.remove(r.topicId());
+                    TopicImage topic = byId.remove(r.topicId());
+                    if (topic != null) {
+                        byName.remove(topic.name());
+                    }
+                }
+                case ProducerIdsRecord r -> producerIds = Math.max(producerIds, r.nextProducerId());
             }
-            case ProducerIdsRecord r -> producerIds = Math.max(producerIds, r.nextProducerId());
         }
-        return new MetadataImage(recordOffset, Map.copyOf(byName), Map.copyOf(byId), brokers, producerIds);
+        for (TopicDraft draft : drafts.values()) {
+            put(byName, byId, new TopicImage(draft.name(), draft.topicId(), draft.partitions(), draft.configs()));
+        }
+        return new MetadataImage(firstOffset + records.size() - 1, Map.copyOf(byName), Map.copyOf(byId), brokers, producerIds);
+    }
+
+    /** A topic being edited by {@link #applyAll}. */
+    private record TopicDraft(String name, Uuid topicId, TreeMap<Integer, PartitionImage> partitions,
+                              Map<String, String> configs) {
+    }
+
+    private static TopicDraft draft(Map<Uuid, TopicDraft> drafts, Map<Uuid, TopicImage> byId, Uuid topicId) {
+        TopicDraft draft = drafts.get(topicId);
+        if (draft != null) {
+            return draft;
+        }
+        TopicImage topic = requireTopic(byId, topicId);
+        draft = new TopicDraft(topic.name(), topic.topicId(), new TreeMap<>(topic.partitions()), new HashMap<>(topic.configs()));
+        drafts.put(topicId, draft);
+        return draft;
+    }
+
+    private static Uuid topicIdOf(String name, Map<String, TopicImage> byName, Map<Uuid, TopicDraft> drafts) {
+        TopicImage topic = byName.get(name);
+        if (topic != null) {
+            return topic.topicId();
+        }
+        for (TopicDraft draft : drafts.values()) {
+            if (draft.name().equals(name)) {
+                return draft.topicId();
+            }
+        }
+        return null;
     }
 
     private static TopicImage requireTopic(Map<Uuid, TopicImage> byId, Uuid topicId) {

@@ -20,6 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -53,6 +57,8 @@ public final class LogManager {
     public static final String DELETE_DIR_SUFFIX = "-delete";
     /** Kafka's default producer.id.expiration.ms (1 day). */
     public static final long DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86_400_000L;
+    /** Threads loading partitions at start-up; bounded, a few per core since loading mostly waits on syscalls. */
+    static final int LOAD_THREADS = Math.min(16, Math.max(2, Runtime.getRuntime().availableProcessors() * 4));
 
     private record PendingDirDeletion(PartitionLog log, Path dir, long deleteAtMs) {
     }
@@ -106,34 +112,76 @@ public final class LogManager {
         try (Stream<Path> stream = Files.list(logDir)) {
             children = stream.filter(Files::isDirectory).sorted().toList();
         }
-        for (Path child : children) {
-            String name = child.getFileName().toString();
-            if (name.endsWith(DELETE_DIR_SUFFIX)) {
-                // Left over from a deletion before a restart: nobody can be reading it now.
-                deleteRecursively(child);
-                continue;
+        // Partitions load in parallel: loading is mostly small blocking syscalls (open, mmap,
+        // ftruncate, reading snapshots), so a few threads per core shorten restarts with many
+        // partitions (Kafka's num.recovery.threads.per.data.dir). Each log is loaded by one thread.
+        ExecutorService loaders = Executors.newFixedThreadPool(LOAD_THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "fjord-log-loader");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> loads = new ArrayList<>(children.size());
+            for (Path child : children) {
+                loads.add(loaders.submit(() -> {
+                    loadPartitionDir(child, topicConfigs, recoveryPoints, logStartOffsets, hadCleanShutdown);
+                    return null;
+                }));
             }
-            Optional<TopicPartition> tp = parseTopicPartition(name);
-            if (tp.isEmpty()) {
-                continue;
+            for (Future<?> load : loads) {
+                awaitLoad(load);
             }
-            LogConfig config = Optional.ofNullable(topicConfigs.apply(tp.get().topic())).orElse(defaultConfig);
-            Uuid topicId;
-            try {
-                topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO);
-            } catch (IOException e) {
-                LOG.warn("[partition {}] unreadable partition.metadata ({}); the topic id comes from the metadata log", name, e.getMessage());
-                topicId = Uuid.ZERO;
-            }
-            PartitionLog.LogLoadCheckpoints checkpoints = new PartitionLog.LogLoadCheckpoints(
-                recoveryPoints.getOrDefault(tp.get(), 0L), logStartOffsets.getOrDefault(tp.get(), 0L), hadCleanShutdown);
-            PartitionLog log = PartitionLog.load(child, tp.get(), topicId, config, checkpoints, time, failureHandler);
-            logs.put(tp.get(), log);
+        } finally {
+            loaders.shutdownNow();
         }
         Files.deleteIfExists(marker);
         String previousRun = hadCleanShutdown ? "after a clean shutdown"
                 : children.isEmpty() ? "new log dir" : "after an unclean shutdown: tails recovered";
         LOG.info("Loaded {} partitions from {} ({})", children.size(), logDir, previousRun);
+    }
+
+    private void loadPartitionDir(Path child, Function<String, LogConfig> topicConfigs, Map<TopicPartition, Long> recoveryPoints,
+                                  Map<TopicPartition, Long> logStartOffsets, boolean hadCleanShutdown) throws IOException {
+        String name = child.getFileName().toString();
+        if (name.endsWith(DELETE_DIR_SUFFIX)) {
+            // Left over from a deletion before a restart: nobody can be reading it now.
+            deleteRecursively(child);
+            return;
+        }
+        Optional<TopicPartition> tp = parseTopicPartition(name);
+        if (tp.isEmpty()) {
+            return;
+        }
+        LogConfig config = Optional.ofNullable(topicConfigs.apply(tp.get().topic())).orElse(defaultConfig);
+        Uuid topicId;
+        try {
+            topicId = PartitionMetadataFile.read(child).orElse(Uuid.ZERO);
+        } catch (IOException e) {
+            LOG.warn("[partition {}] unreadable partition.metadata ({}); the topic id comes from the metadata log", name, e.getMessage());
+            topicId = Uuid.ZERO;
+        }
+        PartitionLog.LogLoadCheckpoints checkpoints = new PartitionLog.LogLoadCheckpoints(
+            recoveryPoints.getOrDefault(tp.get(), 0L), logStartOffsets.getOrDefault(tp.get(), 0L), hadCleanShutdown);
+        PartitionLog log = PartitionLog.load(child, tp.get(), topicId, config, checkpoints, time, failureHandler);
+        logs.put(tp.get(), log);
+    }
+
+    private static void awaitLoad(Future<?> load) throws IOException {
+        try {
+            load.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while loading logs", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(cause);
+        }
     }
 
     /** "topic-partition" → TopicPartition; empty for names that are not partition directories. */

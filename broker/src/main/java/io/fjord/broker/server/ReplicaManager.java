@@ -72,8 +72,12 @@ public final class ReplicaManager implements MetadataListener {
             }
         }
         for (TopicImage topic : current.topics()) {
-            LogConfig config = logConfig(topic.configs());
             Optional<TopicImage> before = previous.topic(topic.topicId());
+            if (before.isPresent() && before.get() == topic) {
+                // Images share untouched topics: nothing changed here.
+                continue;
+            }
+            LogConfig config = logConfig(topic.configs());
             boolean configChanged = before.isPresent() && !before.get().configs().equals(topic.configs());
             for (PartitionImage partition : topic.partitions().values()) {
                 TopicPartition tp = new TopicPartition(topic.name(), partition.partitionId());

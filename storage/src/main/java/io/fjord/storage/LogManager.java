@@ -198,43 +198,91 @@ public final class LogManager {
     }
 
     /** The partition's log, created (in the log dir with fewest partitions) when absent. */
-    public synchronized PartitionLog getOrCreateLog(TopicPartition tp, Uuid topicId, LogConfig config) {
+    public PartitionLog getOrCreateLog(TopicPartition tp, Uuid topicId, LogConfig config) {
         PartitionLog existing = logs.get(tp);
         if (existing != null) {
-            if (!existing.topicId().equals(Uuid.ZERO) && !topicId.equals(Uuid.ZERO) && !existing.topicId().equals(topicId)) {
-                throw new ApiException(Errors.INCONSISTENT_TOPIC_ID, "log of " + tp + " has topic id " + existing.topicId() + ", not " + topicId);
-            }
-            if (existing.topicId().equals(Uuid.ZERO) && !topicId.equals(Uuid.ZERO)) {
-                try {
-                    PartitionMetadataFile.write(existing.dir(), topicId);
-                } catch (IOException e) {
-                    LOG.warn("[partition {}] cannot rewrite partition.metadata: {}", tp, e.getMessage());
-                }
-            }
-            return existing;
+            return checkTopicId(existing, tp, topicId);
         }
-        Path logDir = leastLoadedLogDir();
-        Path dir = logDir.resolve(tp.toString());
+        // Per-partition creation runs outside any global lock, so many partitions can be created at once;
+        // the map's per-key lock makes concurrent creators of the same partition agree on one log.
         try {
-            Files.createDirectories(dir);
-            PartitionMetadataFile.write(dir, topicId);
-            PartitionLog log = PartitionLog.load(dir, tp, topicId, config,
-                new PartitionLog.LogLoadCheckpoints(0L, 0L, true), time, failureHandler);
-            logs.put(tp, log);
-            return log;
-        } catch (IOException e) {
-            failureHandler.onLogDirFailure(logDir, "creating the log of " + tp, e);
-            throw new ApiException(Errors.KAFKA_STORAGE_ERROR, "cannot create the log of " + tp + ": " + e.getMessage());
+            return checkTopicId(logs.computeIfAbsent(tp, key -> createLog(key, topicId, config)), tp, topicId);
+        } catch (UncheckedIOException e) {
+            throw new ApiException(Errors.KAFKA_STORAGE_ERROR, "cannot create the log of " + tp + ": " + e.getCause().getMessage());
         }
     }
 
+    /**
+     * Creates (or finds) the logs of many partitions of one topic in parallel, as when a topic with
+     * thousands of partitions is created: each creation is a handful of small file operations.
+     */
+    public Map<TopicPartition, PartitionLog> getOrCreateLogs(Collection<TopicPartition> partitions, Uuid topicId, LogConfig config) {
+        Map<TopicPartition, PartitionLog> result = new ConcurrentHashMap<>();
+        if (partitions.size() < 16) {
+            partitions.forEach(tp -> result.put(tp, getOrCreateLog(tp, topicId, config)));
+            return result;
+        }
+        ExecutorService creators = Executors.newFixedThreadPool(LOAD_THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "fjord-log-creator");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> creations = new ArrayList<>(partitions.size());
+            for (TopicPartition tp : partitions) {
+                creations.add(creators.submit(() -> result.put(tp, getOrCreateLog(tp, topicId, config))));
+            }
+            for (Future<?> creation : creations) {
+                try {
+                    awaitLoad(creation);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        } finally {
+            creators.shutdownNow();
+        }
+        return result;
+    }
+
+    private PartitionLog checkTopicId(PartitionLog existing, TopicPartition tp, Uuid topicId) {
+        if (!existing.topicId().equals(Uuid.ZERO) && !topicId.equals(Uuid.ZERO) && !existing.topicId().equals(topicId)) {
+            throw new ApiException(Errors.INCONSISTENT_TOPIC_ID, "log of " + tp + " has topic id " + existing.topicId() + ", not " + topicId);
+        }
+        if (existing.topicId().equals(Uuid.ZERO) && !topicId.equals(Uuid.ZERO)) {
+            try {
+                PartitionMetadataFile.write(existing.dir(), topicId);
+            } catch (IOException e) {
+                LOG.warn("[partition {}] cannot rewrite partition.metadata: {}", tp, e.getMessage());
+            }
+        }
+        return existing;
+    }
+
     private Path leastLoadedLogDir() {
+        if (logDirs.size() == 1) {
+            return logDirs.get(0);
+        }
         Map<Path, Integer> counts = new HashMap<>();
         logDirs.forEach(d -> counts.put(d, 0));
         for (PartitionLog log : logs.values()) {
             counts.computeIfPresent(log.dir().getParent(), (d, n) -> n + 1);
         }
         return logDirs.stream().min(Comparator.comparingInt(counts::get)).orElseThrow();
+    }
+
+    private PartitionLog createLog(TopicPartition tp, Uuid topicId, LogConfig config) {
+        Path logDir = leastLoadedLogDir();
+        Path dir = logDir.resolve(tp.toString());
+        try {
+            Files.createDirectories(dir);
+            PartitionMetadataFile.write(dir, topicId);
+            return PartitionLog.load(dir, tp, topicId, config,
+                new PartitionLog.LogLoadCheckpoints(0L, 0L, true), time, failureHandler);
+        } catch (IOException e) {
+            failureHandler.onLogDirFailure(logDir, "creating the log of " + tp, e);
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The log directories, in configuration order. */
@@ -345,8 +393,26 @@ public final class LogManager {
         if (!started) {
             return;
         }
-        for (PartitionLog log : logs.values()) {
-            log.close();
+        // Closing flushes and snapshots every log: mostly fsyncs, which overlap well across threads.
+        ExecutorService closers = Executors.newFixedThreadPool(LOAD_THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "fjord-log-closer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> closes = new ArrayList<>(logs.size());
+            for (PartitionLog log : logs.values()) {
+                closes.add(closers.submit(log::close));
+            }
+            for (Future<?> close : closes) {
+                try {
+                    awaitLoad(close);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("A log failed to close cleanly; it will be recovered on the next start", e);
+                }
+            }
+        } finally {
+            closers.shutdownNow();
         }
         checkpoint();
         for (Path logDir : logDirs) {

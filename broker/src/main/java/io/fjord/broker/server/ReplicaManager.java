@@ -18,6 +18,8 @@ import io.fjord.storage.PartitionLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,7 +64,7 @@ public final class ReplicaManager implements MetadataListener {
     }
 
     @Override
-    public void onMetadataChanged(MetadataImage previous, MetadataImage current, java.util.List<MetadataRecord> records) {
+    public void onMetadataChanged(MetadataImage previous, MetadataImage current, List<MetadataRecord> records) {
         for (TopicImage topic : previous.topics()) {
             Optional<TopicImage> still = current.topic(topic.topicId());
             if (still.isEmpty()) {
@@ -79,16 +81,24 @@ public final class ReplicaManager implements MetadataListener {
             }
             LogConfig config = logConfig(topic.configs());
             boolean configChanged = before.isPresent() && !before.get().configs().equals(topic.configs());
+            List<TopicPartition> created = new ArrayList<>();
             for (PartitionImage partition : topic.partitions().values()) {
                 TopicPartition tp = new TopicPartition(topic.name(), partition.partitionId());
                 HostedPartition hosted = partitions.get(tp);
                 if (hosted == null) {
-                    PartitionLog log = logManager.getOrCreateLog(tp, topic.topicId(), config);
-                    // A log loaded from disk at start-up got the broker defaults; give it the topic's own.
-                    log.updateConfig(config);
-                    partitions.put(tp, new HostedPartition(tp, topic.topicId(), log, partition.leaderEpoch()));
+                    created.add(tp);
                 } else if (configChanged) {
                     hosted.log().updateConfig(config);
+                }
+            }
+            if (!created.isEmpty()) {
+                Map<TopicPartition, PartitionLog> logs = logManager.getOrCreateLogs(created, topic.topicId(), config);
+                for (TopicPartition tp : created) {
+                    PartitionLog log = logs.get(tp);
+                    // A log loaded from disk at start-up got the broker defaults; give it the topic's own.
+                    log.updateConfig(config);
+                    partitions.put(tp, new HostedPartition(tp, topic.topicId(), log,
+                            topic.partitions().get(tp.partition()).leaderEpoch()));
                 }
             }
         }

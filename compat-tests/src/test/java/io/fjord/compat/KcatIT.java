@@ -53,11 +53,10 @@ class KcatIT {
                 .contains("topic \"kcat-metadata\" with 1 partitions");
     }
 
-    // TODO(issue 3): add "lz4". librdkafka 2.0.2 enables LZ4 only when FindCoordinator v0 is advertised
-    // (PROTOCOL.md §3.4), and FindCoordinator comes with the group coordinator; until then kcat sends
-    // uncompressed batches when asked for lz4 (the on-disk check below catches exactly that).
+    // librdkafka 2.0.2 enables LZ4 only when FindCoordinator v0 is advertised (PROTOCOL.md §3.4);
+    // otherwise it silently sends uncompressed batches, which the on-disk check below catches.
     @ParameterizedTest
-    @ValueSource(strings = {"none", "gzip", "snappy", "zstd"})
+    @ValueSource(strings = {"none", "gzip", "snappy", "lz4", "zstd"})
     void shouldProduceAndConsumeWithEveryCodec(String codec) throws Exception {
         String topic = "kcat-" + codec;
         StringBuilder input = new StringBuilder();

@@ -67,16 +67,26 @@ public final class BrokerConfig {
     public static final ConfigKey<Integer> MIN_INSYNC_REPLICAS = define("min.insync.replicas", ConfigKey::parseInt, "1", atLeast(1), "[int] Minimum ISR size for acks=all.");
     public static final ConfigKey<String> COMPRESSION_TYPE = define("compression.type", s -> s, "producer",
             v -> Set.of("producer", "uncompressed", "gzip", "snappy", "lz4", "zstd").contains(v) ? null : "must be one of producer, uncompressed, gzip, snappy, lz4, zstd", "[string] Compression of stored batches.");
+    public static final ConfigKey<Integer> OFFSETS_TOPIC_NUM_PARTITIONS = define("offsets.topic.num.partitions", ConfigKey::parseInt, "50", atLeast(1), "[int] Partitions of __consumer_offsets; fixed once the topic exists.");
+    public static final ConfigKey<Integer> OFFSETS_TOPIC_REPLICATION_FACTOR = define("offsets.topic.replication.factor", ConfigKey::parseInt, "3", atLeast(1), "[short] Replication factor of __consumer_offsets; capped at the number of brokers.");
+    public static final ConfigKey<Integer> OFFSETS_TOPIC_SEGMENT_BYTES = define("offsets.topic.segment.bytes", ConfigKey::parseInt, "104857600", atLeast(1), "[int] Segment size of __consumer_offsets.");
+    public static final ConfigKey<Integer> OFFSETS_RETENTION_MINUTES = define("offsets.retention.minutes", ConfigKey::parseInt, "10080", atLeast(1), "[int] How long the offsets of an empty group are kept.");
+    public static final ConfigKey<Long> OFFSETS_RETENTION_CHECK_INTERVAL_MS = define("offsets.retention.check.interval.ms", ConfigKey::parseLong, "600000", atLeast(1), "[long] How often expired offsets are removed.");
+    public static final ConfigKey<Integer> OFFSET_METADATA_MAX_BYTES = define("offset.metadata.max.bytes", ConfigKey::parseInt, "4096", atLeast(0), "[int] Longest metadata string an offset commit may carry.");
+    public static final ConfigKey<Integer> GROUP_INITIAL_REBALANCE_DELAY_MS = define("group.initial.rebalance.delay.ms", ConfigKey::parseInt, "3000", atLeast(0), "[int] How long the first rebalance of an empty group waits for more members.");
+    public static final ConfigKey<Integer> GROUP_MIN_SESSION_TIMEOUT_MS = define("group.min.session.timeout.ms", ConfigKey::parseInt, "6000", atLeast(0), "[int] Smallest session timeout a group member may ask for.");
+    public static final ConfigKey<Integer> GROUP_MAX_SESSION_TIMEOUT_MS = define("group.max.session.timeout.ms", ConfigKey::parseInt, "1800000", atLeast(0), "[int] Largest session timeout a group member may ask for.");
+    public static final ConfigKey<Integer> GROUP_MAX_SIZE = define("group.max.size", ConfigKey::parseInt, String.valueOf(Integer.MAX_VALUE), atLeast(1), "[int] Most members one classic group may hold.");
     public static final ConfigKey<String> CLUSTER_ID = define("cluster.id", s -> s, "", null, "[string] Cluster id; generated and kept in meta.properties when empty.");
 
     /** Keys Kafka users set that Fjord accepts without acting on them yet; no warning for these. */
     private static final Set<String> ACCEPTED = Set.of(
             "controller.listener.names", "controller.quorum.voters", "controller.quorum.bootstrap.servers",
             "inter.broker.listener.name", "listener.security.protocol.map", "num.recovery.threads.per.data.dir",
-            "offsets.topic.replication.factor", "transaction.state.log.replication.factor", "transaction.state.log.min.isr",
-            "group.initial.rebalance.delay.ms", "share.coordinator.state.topic.replication.factor",
+            "transaction.state.log.replication.factor", "transaction.state.log.min.isr",
+            "share.coordinator.state.topic.replication.factor",
             "share.coordinator.state.topic.min.isr", "num.replica.fetchers", "unclean.leader.election.enable",
-            "offsets.topic.num.partitions", "transaction.state.log.num.partitions", "broker.id");
+            "transaction.state.log.num.partitions", "broker.id");
 
     private final Map<String, Object> values;
     private final Map<String, String> originals;

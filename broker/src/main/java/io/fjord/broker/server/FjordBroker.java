@@ -20,8 +20,20 @@ import io.fjord.broker.handler.ListOffsetsHandler;
 import io.fjord.broker.handler.MetadataHandler;
 import io.fjord.broker.handler.OffsetForLeaderEpochHandler;
 import io.fjord.broker.handler.ProduceHandler;
+import io.fjord.broker.handler.group.DeleteGroupsHandler;
+import io.fjord.broker.handler.group.DescribeGroupsHandler;
+import io.fjord.broker.handler.group.FindCoordinatorHandler;
+import io.fjord.broker.handler.group.HeartbeatHandler;
+import io.fjord.broker.handler.group.JoinGroupHandler;
+import io.fjord.broker.handler.group.LeaveGroupHandler;
+import io.fjord.broker.handler.group.ListGroupsHandler;
+import io.fjord.broker.handler.group.OffsetCommitHandler;
+import io.fjord.broker.handler.group.OffsetDeleteHandler;
+import io.fjord.broker.handler.group.OffsetFetchHandler;
+import io.fjord.broker.handler.group.SyncGroupHandler;
 import io.fjord.broker.network.ApiRegistry;
 import io.fjord.broker.network.SocketServer;
+import io.fjord.broker.server.group.OffsetsTopicManager;
 import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
@@ -58,7 +70,8 @@ import java.util.concurrent.TimeUnit;
  * start needs no recovery scan.
  *
  * <p>Threads: Netty's acceptor and network loops serve requests; one maintenance thread runs
- * retention, flushing and checkpoints; one timer thread expires waiting fetches.
+ * retention, flushing and checkpoints; one timer thread expires waiting fetches; one thread runs the
+ * group coordinator ({@link OffsetsTopicManager}).
  */
 public final class FjordBroker implements AutoCloseable {
 
@@ -74,6 +87,7 @@ public final class FjordBroker implements AutoCloseable {
     private SocketServer socketServer;
     private ScheduledExecutorService maintenance;
     private BrokerContext context;
+    private OffsetsTopicManager groupCoordinator;
     private List<Endpoint> boundEndpoints = List.of();
     private volatile boolean closed;
 
@@ -126,6 +140,7 @@ public final class FjordBroker implements AutoCloseable {
         List<Endpoint> advertised = new ArrayList<>(config.advertisedListeners());
         context = new BrokerContext(config, clusterId, advertised, controller, replicaManager, logManager,
                 new ProducerIdManager(controller), time);
+        groupCoordinator = OffsetsTopicManager.start(context);
         registerHandlers(registry, context);
         boundEndpoints = socketServer.start();
         fixEphemeralPorts(advertised);
@@ -152,7 +167,18 @@ public final class FjordBroker implements AutoCloseable {
                 .register(new IncrementalAlterConfigsHandler(context))
                 .register(new DescribeClusterHandler(context))
                 .register(new DescribeLogDirsHandler(context))
-                .register(new DescribeProducersHandler(context));
+                .register(new DescribeProducersHandler(context))
+                .register(new FindCoordinatorHandler(context, groupCoordinator))
+                .register(new JoinGroupHandler(groupCoordinator))
+                .register(new SyncGroupHandler(groupCoordinator))
+                .register(new HeartbeatHandler(groupCoordinator))
+                .register(new LeaveGroupHandler(groupCoordinator))
+                .register(new OffsetCommitHandler(context, groupCoordinator))
+                .register(new OffsetFetchHandler(groupCoordinator))
+                .register(new OffsetDeleteHandler(groupCoordinator))
+                .register(new ListGroupsHandler(groupCoordinator))
+                .register(new DescribeGroupsHandler(groupCoordinator))
+                .register(new DeleteGroupsHandler(groupCoordinator));
     }
 
     /** A listener on port 0 (tests) is advertised with the port it actually got. */
@@ -262,6 +288,10 @@ public final class FjordBroker implements AutoCloseable {
             return;
         }
         closed = true;
+        if (groupCoordinator != null) {
+            // First, so parked JoinGroup/SyncGroup answers (NOT_COORDINATOR) still reach the clients.
+            groupCoordinator.close();
+        }
         if (socketServer != null) {
             socketServer.close();
         }

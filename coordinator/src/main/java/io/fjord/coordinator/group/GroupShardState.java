@@ -1,0 +1,134 @@
+package io.fjord.coordinator.group;
+
+import io.fjord.common.errors.ApiException;
+import io.fjord.common.errors.Errors;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * What one shard (one {@code __consumer_offsets} partition) holds: its groups, the binding to its
+ * log partition, and the deadline queue that tells {@link GroupCoordinatorShard#poll} which groups
+ * may have something timing out. Shared by {@link ClassicGroupManager} and {@link OffsetManager}.
+ *
+ * <p>Deadlines: each group registers its earliest deadline when it gets earlier than the one
+ * already registered; a due entry makes the shard look at the group, which re-registers its next
+ * deadline. Stale entries only cause a look that finds nothing, so the queue holds about one entry
+ * per group with a running timer. Confined to the coordinator thread.
+ */
+final class GroupShardState {
+
+    private record Deadline(long deadlineMs, String groupId) {
+    }
+
+    private final int partition;
+    private final CoordinatorLog log;
+    private final Map<String, ClassicGroup> groups = new HashMap<>();
+    private final Map<String, Long> registeredDeadlines = new HashMap<>();
+    private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadlineMs(), b.deadlineMs()));
+
+    GroupShardState(int partition, CoordinatorLog log) {
+        this.partition = partition;
+        this.log = log;
+    }
+
+    int partition() {
+        return partition;
+    }
+
+    ClassicGroup group(String groupId) {
+        return groups.get(groupId);
+    }
+
+    ClassicGroup getOrCreate(String groupId, long nowMs) {
+        return groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, nowMs));
+    }
+
+    /** Puts a group rebuilt by replay in place. */
+    void getOrCreateWith(ClassicGroup group) {
+        groups.put(group.groupId(), group);
+    }
+
+    void remove(String groupId) {
+        groups.remove(groupId);
+        registeredDeadlines.remove(groupId);
+    }
+
+    Collection<ClassicGroup> groups() {
+        return groups.values();
+    }
+
+    /**
+     * Writes the records as one batch to this shard's partition. Throws an {@link ApiException}
+     * with the storage error when the log refuses; the caller maps it to the API's error.
+     */
+    void append(List<GroupRecord> records, long nowMs) {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<CoordinatorLog.Entry> entries = new ArrayList<>(records.size());
+        for (GroupRecord record : records) {
+            entries.add(GroupRecordSerde.serialize(record));
+        }
+        try {
+            log.append(partition, entries, nowMs);
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ApiException(Errors.UNKNOWN_SERVER_ERROR, "appending to __consumer_offsets-" + partition + " failed: " + e);
+        }
+    }
+
+    /** Registers the group's earliest deadline if it is earlier than the one registered. */
+    void scheduleCheck(ClassicGroup group) {
+        long next = group.nextDeadlineMs();
+        if (next == ClassicGroup.NO_DEADLINE || !groups.containsKey(group.groupId())) {
+            return;
+        }
+        Long registered = registeredDeadlines.get(group.groupId());
+        if (registered == null || next < registered) {
+            registeredDeadlines.put(group.groupId(), next);
+            deadlines.add(new Deadline(next, group.groupId()));
+        }
+    }
+
+    /** The groups with a registered deadline at or before {@code nowMs}; their registrations are consumed. */
+    Set<String> takeDueGroups(long nowMs) {
+        Set<String> due = new LinkedHashSet<>();
+        while (!deadlines.isEmpty() && deadlines.peek().deadlineMs() <= nowMs) {
+            Deadline deadline = deadlines.poll();
+            Long registered = registeredDeadlines.get(deadline.groupId());
+            if (registered != null && registered == deadline.deadlineMs()) {
+                registeredDeadlines.remove(deadline.groupId());
+                due.add(deadline.groupId());
+            }
+        }
+        return due;
+    }
+
+    /** Maps a storage error from writing group metadata to what JoinGroup/SyncGroup answer (Kafka's mapping). */
+    static Errors groupMetadataAppendError(Errors error) {
+        return switch (error) {
+            case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND, REQUEST_TIMED_OUT -> Errors.COORDINATOR_NOT_AVAILABLE;
+            case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
+            case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> Errors.UNKNOWN_SERVER_ERROR;
+            default -> error;
+        };
+    }
+
+    /** Maps a storage error from writing offsets to what OffsetCommit answers (Kafka's mapping). */
+    static Errors offsetCommitAppendError(Errors error) {
+        return switch (error) {
+            case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND, REQUEST_TIMED_OUT -> Errors.COORDINATOR_NOT_AVAILABLE;
+            case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
+            case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> Errors.INVALID_COMMIT_OFFSET_SIZE;
+            default -> error;
+        };
+    }
+}

@@ -32,19 +32,34 @@ class Kafka39ClientIT {
         broker.close();
     }
 
-    @Test
-    void shouldProduceAndConsumeWithKafkaClients39() throws IOException, InterruptedException {
+    private static String kafka39Classpath() throws IOException {
         Path jars = Path.of(System.getProperty("fjord.kafka39.dir", "target/kafka39"));
         String classpath;
         try (Stream<Path> files = Files.list(jars)) {
             classpath = files.map(Path::toString).collect(Collectors.joining(File.pathSeparator));
         }
-        classpath += File.pathSeparator + Path.of(ClientDriver.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        return classpath + File.pathSeparator + Path.of(ClientDriver.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+    }
 
-        ChildJvm.Result result = ChildJvm.run(classpath, ClientDriver.class.getName(),
+    @Test
+    void shouldProduceAndConsumeWithKafkaClients39() throws IOException, InterruptedException {
+        ChildJvm.Result result = ChildJvm.run(kafka39Classpath(), ClientDriver.class.getName(),
                 List.of(broker.bootstrap(), "kafka39-topic"), 120);
 
         assertThat(result.output()).as("exit %s, output:%n%s", result.exitCode(), result.output()).contains("CLIENT-OK 3.9.");
+        assertThat(result.exitCode()).isZero();
+    }
+
+    @Test
+    void shouldConsumeInAGroupAndCommitWithKafkaClients39() throws IOException, InterruptedException {
+        ChildJvm.Result produced = ChildJvm.run(kafka39Classpath(), ClientDriver.class.getName(),
+                List.of(broker.bootstrap(), "kafka39-group-topic"), 120);
+        assertThat(produced.exitCode()).as(produced.output()).isZero();
+
+        ChildJvm.Result result = ChildJvm.run(kafka39Classpath(), GroupDriver.class.getName(),
+                List.of(broker.bootstrap(), "kafka39-group-topic", "kafka39-group", "1000"), 120);
+
+        assertThat(result.output()).as("exit %s, output:%n%s", result.exitCode(), result.output()).contains("GROUP-OK 3.9. ".trim());
         assertThat(result.exitCode()).isZero();
     }
 }

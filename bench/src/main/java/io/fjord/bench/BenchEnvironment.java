@@ -46,9 +46,19 @@ record BenchEnvironment(Path fjordHome, Path javaHome, Path kafkaDistDir, Path b
         return kafkaDistDir + "/*";
     }
 
+    /** Jars only, as bin/fjord runs it: the class-data-sharing archive does not accept class directories. */
     String fjordBrokerClasspath() throws IOException {
-        return fjordHome.resolve("broker/target/classes") + ":"
-            + Files.readString(fjordHome.resolve("broker/target/runtime-classpath.txt")).trim();
+        Path jar;
+        try (var jars = Files.newDirectoryStream(fjordHome.resolve("broker/target"), "fjord-broker-*.jar")) {
+            var iterator = jars.iterator();
+            jar = iterator.hasNext() ? iterator.next() : fjordHome.resolve("broker/target/classes");
+        }
+        return jar + ":" + Files.readString(fjordHome.resolve("broker/target/runtime-classpath.txt")).trim();
+    }
+
+    /** Where bin/fjord keeps its class-data-sharing archive. */
+    Path fjordCdsArchive() {
+        return fjordHome.resolve("broker/target/fjord-cds.jsa");
     }
 
     /** nproc, memory, CPU model, kernel and JDK: the "machine" line of every report. */

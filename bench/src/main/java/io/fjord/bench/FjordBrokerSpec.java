@@ -56,6 +56,11 @@ record FjordBrokerSpec(Path dir, int port, List<String> jvmOptions) implements B
         List<String> command = new ArrayList<>();
         command.add(env.java().toString());
         command.addAll(jvmOptions);
+        // bin/fjord's class-data-sharing archive: written by the first start, mapped by later ones.
+        command.add("-XX:+AutoCreateSharedArchive");
+        command.add("-XX:SharedArchiveFile=" + env.fjordCdsArchive());
+        command.add("-Xlog:cds=off");
+        command.add("-Xlog:cds+dynamic=off");
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-cp");
         command.add(env.fjordBrokerClasspath());

@@ -260,9 +260,30 @@ final class LogSegment {
      * the offset after the last batch in the region (the first batch's base offset when it is empty).
      */
     SegmentRead read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch) throws IOException {
+        return read(startOffset, maxBytes, maxPosition, minOneBatch, true);
+    }
+
+    /**
+     * As {@link #read(long, int, int, boolean)}; with {@code wholeBatches} false the region is cut at
+     * {@code maxBytes} without walking the batches, so it may end inside a batch, exactly as Kafka
+     * serves consumers (clients drop a partial trailing batch and fetch it again). That saves one
+     * header read per batch on every fetch; the returned next offset is then only the first
+     * batch's base offset.
+     */
+    SegmentRead read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch, boolean wholeBatches) throws IOException {
         BatchLocation start = translateOffset(startOffset, maxPosition);
         if (start == null) {
             return null;
+        }
+        if (!wholeBatches) {
+            int available = maxPosition - start.position();
+            int wanted = minOneBatch ? Math.max(maxBytes, start.sizeInBytes()) : maxBytes;
+            int size = Math.min(available, wanted);
+            if (size < start.sizeInBytes() && !minOneBatch) {
+                // Not even the first batch fits: send nothing rather than a fragment the client discards.
+                size = 0;
+            }
+            return new SegmentRead(new FileRecords(channel, start.position(), size), start.baseOffset());
         }
         int end = start.position();
         int position = start.position();

@@ -355,7 +355,7 @@ public final class PartitionLog {
     public LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch, long maxOffsetExclusive) {
         ensureReadable();
         ReadBounds bounds = readBounds();
-        ReadRegion region = readRegion(fetchOffset, maxBytes, minOneBatch, maxOffsetExclusive, bounds);
+        ReadRegion region = readRegion(fetchOffset, maxBytes, minOneBatch, maxOffsetExclusive, bounds, true);
         return bounds.result(region.records(), List.of());
     }
 
@@ -373,7 +373,10 @@ public final class PartitionLog {
             case HIGH_WATERMARK -> bounds.highWatermark();
             case TXN_COMMITTED -> bounds.lastStableOffset();
         };
-        ReadRegion region = readRegion(fetchOffset, maxBytes, minOneBatch, maxOffsetExclusive, bounds);
+        // read_committed needs the offset after the last whole batch (the aborted-transaction range);
+        // other reads are cut at maxBytes like Kafka's, possibly inside the last batch.
+        ReadRegion region = readRegion(fetchOffset, maxBytes, minOneBatch, maxOffsetExclusive, bounds,
+                isolation == FetchIsolation.TXN_COMMITTED);
         if (isolation != FetchIsolation.TXN_COMMITTED || region.nextOffset() <= fetchOffset) {
             return bounds.result(region.records(), List.of());
         }
@@ -401,7 +404,8 @@ public final class PartitionLog {
         return new ReadBounds(logEnd, startOffset, hw, lso);
     }
 
-    private ReadRegion readRegion(long fetchOffset, int maxBytes, boolean minOneBatch, long maxOffsetExclusive, ReadBounds bounds) {
+    private ReadRegion readRegion(long fetchOffset, int maxBytes, boolean minOneBatch, long maxOffsetExclusive, ReadBounds bounds,
+                                  boolean wholeBatches) {
         LogEnd end = bounds.end();
         if (fetchOffset < bounds.logStartOffset() || fetchOffset > end.offset()) {
             throw new ApiException(Errors.OFFSET_OUT_OF_RANGE, "offset " + fetchOffset + " is outside [" + bounds.logStartOffset() + ", "
@@ -416,7 +420,7 @@ public final class PartitionLog {
             while (entry != null && entry.getKey() <= end.segmentBaseOffset() && (entry.getKey() < limitOffset || entry.getKey() <= fetchOffset)) {
                 LogSegment segment = entry.getValue();
                 int maxPosition = maxPosition(segment, end, limitOffset);
-                LogSegment.SegmentRead read = segment.read(fetchOffset, maxBytes, maxPosition, minOneBatch);
+                LogSegment.SegmentRead read = segment.read(fetchOffset, maxBytes, maxPosition, minOneBatch, wholeBatches);
                 if (read != null) {
                     return new ReadRegion(read.records(), read.nextOffset());
                 }

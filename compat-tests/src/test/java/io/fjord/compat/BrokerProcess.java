@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 
@@ -23,13 +24,20 @@ final class BrokerProcess implements AutoCloseable {
     private final Path workDir;
     private final Path dataDir;
     private final int port;
+    private final Map<String, String> overrides;
     private Process process;
     private int starts;
 
     BrokerProcess(Path workDir) {
+        this(workDir, Map.of());
+    }
+
+    /** A broker whose config has {@code overrides} on top of the defaults. */
+    BrokerProcess(Path workDir, Map<String, String> overrides) {
         this.workDir = workDir;
         this.dataDir = workDir.resolve("data");
         this.port = freePort();
+        this.overrides = Map.copyOf(overrides);
     }
 
     static int freePort() {
@@ -49,6 +57,7 @@ final class BrokerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.fjord.broker.Main", "--data-dir", dataDir.toString(),
                 "--override", "listeners=PLAINTEXT://127.0.0.1:" + port));
+        overrides.forEach((key, value) -> command.addAll(List.of("--override", key + "=" + value)));
         Path log = workDir.resolve("broker-" + starts + ".log");
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         await("broker on port " + port + " (log " + log + ")").atMost(Duration.ofSeconds(60))

@@ -39,7 +39,7 @@ class CrashRecoveryIT {
             Thread writer = new Thread(() -> produceUntilStopped(broker.bootstrap(), topic, acknowledged, stop));
             writer.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (acknowledged.size() < 20_000 && System.nanoTime() < deadline) {
+            while (acknowledged.size() < 5_000 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             broker.kill();

@@ -77,16 +77,23 @@ public final class BrokerConfig {
     public static final ConfigKey<Integer> GROUP_MIN_SESSION_TIMEOUT_MS = define("group.min.session.timeout.ms", ConfigKey::parseInt, "6000", atLeast(0), "[int] Smallest session timeout a group member may ask for.");
     public static final ConfigKey<Integer> GROUP_MAX_SESSION_TIMEOUT_MS = define("group.max.session.timeout.ms", ConfigKey::parseInt, "1800000", atLeast(0), "[int] Largest session timeout a group member may ask for.");
     public static final ConfigKey<Integer> GROUP_MAX_SIZE = define("group.max.size", ConfigKey::parseInt, String.valueOf(Integer.MAX_VALUE), atLeast(1), "[int] Most members one classic group may hold.");
+    public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_NUM_PARTITIONS = define("transaction.state.log.num.partitions", ConfigKey::parseInt, "50", atLeast(1), "[int] Partitions of __transaction_state; fixed once the topic exists.");
+    public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_REPLICATION_FACTOR = define("transaction.state.log.replication.factor", ConfigKey::parseInt, "3", atLeast(1), "[short] Replication factor of __transaction_state; capped at the number of brokers.");
+    public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_SEGMENT_BYTES = define("transaction.state.log.segment.bytes", ConfigKey::parseInt, "104857600", atLeast(1), "[int] Segment size of __transaction_state.");
+    public static final ConfigKey<Integer> TRANSACTION_MAX_TIMEOUT_MS = define("transaction.max.timeout.ms", ConfigKey::parseInt, "900000", atLeast(1), "[int] Largest transaction.timeout.ms a producer may ask for.");
+    public static final ConfigKey<Long> TRANSACTIONAL_ID_EXPIRATION_MS = define("transactional.id.expiration.ms", ConfigKey::parseLong, "604800000", atLeast(1), "[long] How long an idle transactional id is kept.");
+    public static final ConfigKey<Long> TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS = define("transaction.abort.timed.out.transaction.cleanup.interval.ms", ConfigKey::parseLong, "10000", atLeast(1), "[long] How often transactions past their timeout are looked for and aborted.");
+    public static final ConfigKey<Long> TRANSACTION_REMOVE_EXPIRED_TRANSACTION_CLEANUP_INTERVAL_MS = define("transaction.remove.expired.transaction.cleanup.interval.ms", ConfigKey::parseLong, "3600000", atLeast(1), "[long] How often expired transactional ids are removed.");
     public static final ConfigKey<String> CLUSTER_ID = define("cluster.id", s -> s, "", null, "[string] Cluster id; generated and kept in meta.properties when empty.");
 
     /** Keys Kafka users set that Fjord accepts without acting on them yet; no warning for these. */
     private static final Set<String> ACCEPTED = Set.of(
             "controller.listener.names", "controller.quorum.voters", "controller.quorum.bootstrap.servers",
             "inter.broker.listener.name", "listener.security.protocol.map", "num.recovery.threads.per.data.dir",
-            "transaction.state.log.replication.factor", "transaction.state.log.min.isr",
+            "transaction.state.log.min.isr",
             "share.coordinator.state.topic.replication.factor",
             "share.coordinator.state.topic.min.isr", "num.replica.fetchers", "unclean.leader.election.enable",
-            "transaction.state.log.num.partitions", "broker.id");
+            "broker.id");
 
     private final Map<String, Object> values;
     private final Map<String, String> originals;

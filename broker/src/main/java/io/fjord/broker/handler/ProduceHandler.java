@@ -2,6 +2,7 @@ package io.fjord.broker.handler;
 
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.server.BrokerContext;
+import io.fjord.broker.server.transaction.TransactionTopicManager;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.errors.ApiException;
 import io.fjord.common.errors.Errors;
@@ -28,8 +29,15 @@ import java.util.concurrent.CompletableFuture;
  * <p>Per partition: exactly one magic-2 batch (INVALID_RECORD otherwise), ZSTD only from v7
  * (UNSUPPORTED_COMPRESSION_TYPE), then the storage layer validates and appends. On one node the ISR
  * is this broker, so acks=1 and acks=all are both satisfied by the local append; acks=0 gets no
- * response at all. Transactions are not served yet (issue 4): transactional batches get
- * INVALID_TXN_STATE.
+ * response at all.
+ *
+ * <p>Transactional batches (KIP-890 part 1, done in-process): the request must name a
+ * transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED otherwise, as Kafka), and the batch is
+ * appended only if the transaction coordinator finds the partition in that producer's open
+ * transaction, on the coordinator's thread right after the check, so it cannot land behind the
+ * marker that ends the transaction (a "hanging" transaction). Otherwise INVALID_TXN_STATE; a fenced
+ * producer gets INVALID_PRODUCER_EPOCH; a coordinator not ready NOT_ENOUGH_REPLICAS (retriable, as
+ * Kafka maps it for producers). Non-transactional partitions stay on the network thread.
  */
 public final class ProduceHandler implements ApiHandler {
 
@@ -40,11 +48,15 @@ public final class ProduceHandler implements ApiHandler {
     private static final int HEADER_BYTES = 61;
     private static final int COMPRESSION_ZSTD = 4;
     private static final int TRANSACTIONAL_FLAG = 0x10;
+    private static final int PRODUCER_ID_OFFSET = 43;
+    private static final int PRODUCER_EPOCH_OFFSET = 51;
 
     private final BrokerContext broker;
+    private final TransactionTopicManager transactions;
 
-    public ProduceHandler(BrokerContext broker) {
+    public ProduceHandler(BrokerContext broker, TransactionTopicManager transactions) {
         this.broker = broker;
+        this.transactions = transactions;
     }
 
     @Override
@@ -72,40 +84,106 @@ public final class ProduceHandler implements ApiHandler {
         ProduceRequestData request = (ProduceRequestData) message;
         short acks = request.acks();
         ProduceResponseData response = new ProduceResponseData();
+        List<CompletableFuture<Void>> transactional = null;
         for (ProduceRequestData.TopicProduceData topic : request.topicData()) {
             ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
                     .setName(topic.name());
             List<ProduceResponseData.PartitionProduceResponse> partitions = new ArrayList<>(topic.partitionData().size());
             for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
-                partitions.add(producePartition(context, acks, topic.name(), partition));
+                ProduceResponseData.PartitionProduceResponse result = new ProduceResponseData.PartitionProduceResponse()
+                        .setIndex(partition.index()).setBaseOffset(-1L).setLogAppendTimeMs(-1L).setLogStartOffset(-1L);
+                partitions.add(result);
+                TopicPartition tp = new TopicPartition(topic.name(), partition.index());
+                MemoryRecords records = validate(context, acks, tp, partition, result);
+                if (records == null) {
+                    continue;
+                }
+                if (isTransactional(records)) {
+                    if (transactional == null) {
+                        transactional = new ArrayList<>();
+                    }
+                    transactional.add(appendTransactional(context, request.transactionalId(), tp, records, result));
+                } else {
+                    append(context, tp, records, result);
+                }
             }
             topicResponse.setPartitionResponses(partitions);
             response.responses().add(topicResponse);
         }
-        return CompletableFuture.completedFuture(acks == 0 ? null : response);
+        if (transactional == null) {
+            return CompletableFuture.completedFuture(acks == 0 ? null : response);
+        }
+        return CompletableFuture.allOf(transactional.toArray(CompletableFuture[]::new)).thenApply(ignored -> acks == 0 ? null : response);
     }
 
-    private ProduceResponseData.PartitionProduceResponse producePartition(RequestContext context, short acks, String topic,
-                                                                        ProduceRequestData.PartitionProduceData partition) {
-        ProduceResponseData.PartitionProduceResponse result = new ProduceResponseData.PartitionProduceResponse()
-                .setIndex(partition.index()).setBaseOffset(-1L).setLogAppendTimeMs(-1L).setLogStartOffset(-1L);
-        TopicPartition tp = new TopicPartition(topic, partition.index());
+    /** The partition's single batch, or null with the error filled into {@code result}. */
+    private static MemoryRecords validate(RequestContext context, short acks, TopicPartition tp, ProduceRequestData.PartitionProduceData partition,
+                                          ProduceResponseData.PartitionProduceResponse result) {
         try {
             if (acks != 0 && acks != 1 && acks != -1) {
                 throw new ApiException(Errors.INVALID_REQUIRED_ACKS, "acks must be -1, 0 or 1, not " + acks);
             }
-            MemoryRecords records = checkSingleBatch(partition.records(), context.apiVersion());
+            return checkSingleBatch(partition.records(), context.apiVersion());
+        } catch (ApiException e) {
+            fail(context, tp, result, e.error(), e.getMessage());
+            return null;
+        }
+    }
+
+    private void append(RequestContext context, TopicPartition tp, MemoryRecords records, ProduceResponseData.PartitionProduceResponse result) {
+        try {
             LogAppendResult appended = broker.replicaManager().appendRecords(tp, records);
             result.setBaseOffset(appended.firstOffset())
                     .setLogAppendTimeMs(appended.logAppendTimeMs())
                     .setLogStartOffset(appended.logStartOffset());
         } catch (ApiException e) {
-            result.setErrorCode(e.error().code()).setErrorMessage(e.getMessage());
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("[partition {}] produce from {} rejected: {} {}", tp, context.clientId(), e.error(), e.getMessage());
-            }
+            fail(context, tp, result, e.error(), e.getMessage());
         }
-        return result;
+    }
+
+    private CompletableFuture<Void> appendTransactional(RequestContext context, String transactionalId, TopicPartition tp, MemoryRecords records,
+                                                        ProduceResponseData.PartitionProduceResponse result) {
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            fail(context, tp, result, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, "A transactional batch needs the request's transactional id");
+            return CompletableFuture.completedFuture(null);
+        }
+        ByteBuffer buffer = records.buffer();
+        long producerId = buffer.getLong(buffer.position() + PRODUCER_ID_OFFSET);
+        short producerEpoch = buffer.getShort(buffer.position() + PRODUCER_EPOCH_OFFSET);
+        // The request frame is released when handle() returns; the append runs later, so it needs its own copy.
+        ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
+        copy.put(buffer.duplicate()).flip();
+        MemoryRecords owned = new MemoryRecords(copy);
+        return transactions.coordinator().runInTransaction(transactionalId, producerId, producerEpoch, List.of(tp), () -> {
+            append(context, tp, owned, result);
+            return null;
+        }, error -> {
+            fail(context, tp, result, verificationError(error), "Transaction check failed: " + error);
+            return null;
+        });
+    }
+
+    /** Kafka's mapping of a failed transaction verification to what a producer understands. */
+    static Errors verificationError(Errors error) {
+        return switch (error) {
+            case PRODUCER_FENCED -> Errors.INVALID_PRODUCER_EPOCH;
+            case INVALID_PRODUCER_ID_MAPPING -> Errors.INVALID_TXN_STATE;
+            case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, CONCURRENT_TRANSACTIONS -> Errors.NOT_ENOUGH_REPLICAS;
+            default -> error;
+        };
+    }
+
+    private static void fail(RequestContext context, TopicPartition tp, ProduceResponseData.PartitionProduceResponse result, Errors error,
+                             String message) {
+        result.setErrorCode(error.code()).setErrorMessage(message);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("[partition {}] produce from {} rejected: {} {}", tp, context.clientId(), error, message);
+        }
+    }
+
+    private static boolean isTransactional(MemoryRecords records) {
+        ByteBuffer buffer = records.buffer();
+        return (buffer.getShort(buffer.position() + ATTRIBUTES_OFFSET) & TRANSACTIONAL_FLAG) != 0;
     }
 
     /** Produce v3+ carries exactly one record batch v2 per partition (Kafka's ProduceRequest.validateRecords). */
@@ -126,9 +204,6 @@ public final class ProduceHandler implements ApiHandler {
         short attributes = buffer.getShort(start + ATTRIBUTES_OFFSET);
         if ((attributes & 0x07) == COMPRESSION_ZSTD && version < 7) {
             throw new ApiException(Errors.UNSUPPORTED_COMPRESSION_TYPE, "Produce requests with version " + version + " cannot carry ZSTD batches");
-        }
-        if ((attributes & TRANSACTIONAL_FLAG) != 0) {
-            throw new ApiException(Errors.INVALID_TXN_STATE, "Transactional produce is not supported by this broker yet");
         }
         return memory;
     }

@@ -33,7 +33,15 @@ import io.fjord.broker.handler.group.OffsetFetchHandler;
 import io.fjord.broker.handler.group.SyncGroupHandler;
 import io.fjord.broker.network.ApiRegistry;
 import io.fjord.broker.network.SocketServer;
+import io.fjord.broker.handler.transaction.AddOffsetsToTxnHandler;
+import io.fjord.broker.handler.transaction.AddPartitionsToTxnHandler;
+import io.fjord.broker.handler.transaction.DescribeTransactionsHandler;
+import io.fjord.broker.handler.transaction.EndTxnHandler;
+import io.fjord.broker.handler.transaction.ListTransactionsHandler;
+import io.fjord.broker.handler.transaction.TxnOffsetCommitHandler;
+import io.fjord.broker.handler.transaction.WriteTxnMarkersHandler;
 import io.fjord.broker.server.group.OffsetsTopicManager;
+import io.fjord.broker.server.transaction.TransactionTopicManager;
 import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
@@ -71,7 +79,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threads: Netty's acceptor and network loops serve requests; one maintenance thread runs
  * retention, flushing and checkpoints; one timer thread expires waiting fetches; one thread runs the
- * group coordinator ({@link OffsetsTopicManager}).
+ * group coordinator ({@link OffsetsTopicManager}) and one the transaction coordinator
+ * ({@link TransactionTopicManager}).
  */
 public final class FjordBroker implements AutoCloseable {
 
@@ -88,6 +97,7 @@ public final class FjordBroker implements AutoCloseable {
     private ScheduledExecutorService maintenance;
     private BrokerContext context;
     private OffsetsTopicManager groupCoordinator;
+    private TransactionTopicManager transactionCoordinator;
     private List<Endpoint> boundEndpoints = List.of();
     private volatile boolean closed;
 
@@ -141,6 +151,7 @@ public final class FjordBroker implements AutoCloseable {
         context = new BrokerContext(config, clusterId, advertised, controller, replicaManager, logManager,
                 new ProducerIdManager(controller), time);
         groupCoordinator = OffsetsTopicManager.start(context);
+        transactionCoordinator = TransactionTopicManager.start(context, groupCoordinator);
         registerHandlers(registry, context);
         boundEndpoints = socketServer.start();
         fixEphemeralPorts(advertised);
@@ -153,11 +164,11 @@ public final class FjordBroker implements AutoCloseable {
     private void registerHandlers(ApiRegistry registry, BrokerContext context) {
         registry.register(new ApiVersionsHandler(registry))
                 .register(new MetadataHandler(context))
-                .register(new ProduceHandler(context))
+                .register(new ProduceHandler(context, transactionCoordinator))
                 .register(new FetchHandler(context, purgatory))
                 .register(new ListOffsetsHandler(context))
                 .register(new OffsetForLeaderEpochHandler(context))
-                .register(new InitProducerIdHandler(context))
+                .register(new InitProducerIdHandler(context, transactionCoordinator))
                 .register(new CreateTopicsHandler(context))
                 .register(new DeleteTopicsHandler(context))
                 .register(new CreatePartitionsHandler(context))
@@ -168,7 +179,7 @@ public final class FjordBroker implements AutoCloseable {
                 .register(new DescribeClusterHandler(context))
                 .register(new DescribeLogDirsHandler(context))
                 .register(new DescribeProducersHandler(context))
-                .register(new FindCoordinatorHandler(context, groupCoordinator))
+                .register(new FindCoordinatorHandler(context, groupCoordinator, transactionCoordinator))
                 .register(new JoinGroupHandler(groupCoordinator))
                 .register(new SyncGroupHandler(groupCoordinator))
                 .register(new HeartbeatHandler(groupCoordinator))
@@ -178,7 +189,14 @@ public final class FjordBroker implements AutoCloseable {
                 .register(new OffsetDeleteHandler(groupCoordinator))
                 .register(new ListGroupsHandler(groupCoordinator))
                 .register(new DescribeGroupsHandler(groupCoordinator))
-                .register(new DeleteGroupsHandler(groupCoordinator));
+                .register(new DeleteGroupsHandler(groupCoordinator))
+                .register(new AddPartitionsToTxnHandler(context, transactionCoordinator))
+                .register(new AddOffsetsToTxnHandler(transactionCoordinator, groupCoordinator))
+                .register(new EndTxnHandler(transactionCoordinator))
+                .register(new TxnOffsetCommitHandler(transactionCoordinator, groupCoordinator))
+                .register(new WriteTxnMarkersHandler(context))
+                .register(new DescribeTransactionsHandler(transactionCoordinator))
+                .register(new ListTransactionsHandler(transactionCoordinator));
     }
 
     /** A listener on port 0 (tests) is advertised with the port it actually got. */
@@ -288,8 +306,12 @@ public final class FjordBroker implements AutoCloseable {
             return;
         }
         closed = true;
+        if (transactionCoordinator != null) {
+            // Before the group coordinator, which it sends transaction outcomes to.
+            transactionCoordinator.close();
+        }
         if (groupCoordinator != null) {
-            // First, so parked JoinGroup/SyncGroup answers (NOT_COORDINATOR) still reach the clients.
+            // Early, so parked JoinGroup/SyncGroup answers (NOT_COORDINATOR) still reach the clients.
             groupCoordinator.close();
         }
         if (socketServer != null) {

@@ -11,6 +11,7 @@ import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
 import io.fjord.record.MemoryRecords;
+import io.fjord.storage.AppendOrigin;
 import io.fjord.storage.LogAppendResult;
 import io.fjord.storage.LogConfig;
 import io.fjord.storage.LogManager;
@@ -131,8 +132,13 @@ public final class ReplicaManager implements MetadataListener {
      * high watermark moves to the log end at once and acks=all is satisfied by the append itself.
      */
     public LogAppendResult appendRecords(TopicPartition tp, MemoryRecords records) {
+        return appendRecords(tp, records, AppendOrigin.CLIENT);
+    }
+
+    /** As {@link #appendRecords(TopicPartition, MemoryRecords)}; COORDINATOR for transaction markers. */
+    public LogAppendResult appendRecords(TopicPartition tp, MemoryRecords records, AppendOrigin origin) {
         HostedPartition hosted = partitionOrThrow(tp);
-        LogAppendResult result = hosted.log().appendAsLeader(records, hosted.leaderEpoch(), time.milliseconds());
+        LogAppendResult result = hosted.log().appendAsLeader(records, hosted.leaderEpoch(), time.milliseconds(), origin);
         if (!result.duplicate()) {
             hosted.log().updateHighWatermark(hosted.log().logEndOffset());
             hosted.log().maybeFlush(time.milliseconds());

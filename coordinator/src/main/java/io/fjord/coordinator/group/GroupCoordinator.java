@@ -18,6 +18,8 @@ import io.fjord.protocol.message.OffsetDeleteResponseData;
 import io.fjord.protocol.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
 import io.fjord.protocol.message.SyncGroupRequestData;
 import io.fjord.protocol.message.SyncGroupResponseData;
+import io.fjord.protocol.message.TxnOffsetCommitRequestData;
+import io.fjord.protocol.message.TxnOffsetCommitResponseData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,8 +145,51 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public CompletableFuture<OffsetFetchResponseGroup> fetchOffsets(String groupId, Optional<List<GroupCoordinatorShard.TopicRequest>> topics) {
-        return route(groupId, (shard, nowMs) -> shard.fetchOffsets(groupId, topics),
+        return fetchOffsets(groupId, topics, false);
+    }
+
+    /** OffsetFetch; with {@code requireStable} (v7+) offsets of open transactions answer UNSTABLE_OFFSET_COMMIT. */
+    public CompletableFuture<OffsetFetchResponseGroup> fetchOffsets(String groupId, Optional<List<GroupCoordinatorShard.TopicRequest>> topics,
+                                                                    boolean requireStable) {
+        return route(groupId, (shard, nowMs) -> shard.fetchOffsets(groupId, topics, requireStable),
                 error -> new OffsetFetchResponseGroup().setGroupId(groupId).setErrorCode(error.code()));
+    }
+
+    /**
+     * TxnOffsetCommit; the caller (the broker) has had the transaction coordinator check that the
+     * producer's open transaction holds this group's partition. On a routing error every partition
+     * of the request gets that error.
+     */
+    public CompletableFuture<TxnOffsetCommitResponseData> commitTransactionalOffsets(TxnOffsetCommitRequestData request) {
+        return route(request.groupId(), (shard, nowMs) -> shard.commitTransactionalOffsets(request, nowMs),
+                error -> txnCommitError(request, error));
+    }
+
+    /** Builds TxnOffsetCommit's answer with {@code error} on every partition. */
+    public static TxnOffsetCommitResponseData txnCommitError(TxnOffsetCommitRequestData request, Errors error) {
+        TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
+        for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic topic : request.topics()) {
+            TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic topicResponse =
+                    new TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic().setName(topic.name());
+            for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition partition : topic.partitions()) {
+                topicResponse.partitions().add(new TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition()
+                        .setPartitionIndex(partition.partitionIndex()).setErrorCode(error.code()));
+            }
+            response.topics().add(topicResponse);
+        }
+        return response;
+    }
+
+    /**
+     * The transaction coordinator's COMMIT/ABORT for {@code producerId} on {@code __consumer_offsets}
+     * partition {@code partition}: NONE once the outcome is recorded, NOT_COORDINATOR while the
+     * partition is not loaded, or the storage error (all retriable by the caller).
+     */
+    public CompletableFuture<Errors> completeTransaction(int partition, long producerId, boolean commit) {
+        return runOnLoop(() -> {
+            GroupCoordinatorShard shard = shards.get(partition);
+            return shard == null ? Errors.NOT_COORDINATOR : shard.completeTransaction(producerId, commit, time.milliseconds());
+        }, error -> error);
     }
 
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {

@@ -20,6 +20,8 @@ import io.fjord.protocol.message.OffsetDeleteResponseData;
 import io.fjord.protocol.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
 import io.fjord.protocol.message.SyncGroupRequestData;
 import io.fjord.protocol.message.SyncGroupResponseData;
+import io.fjord.protocol.message.TxnOffsetCommitRequestData;
+import io.fjord.protocol.message.TxnOffsetCommitResponseData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,7 @@ public final class GroupCoordinatorShard {
     private final GroupCoordinatorConfig config;
     private final ClassicGroupManager classicGroups;
     private final OffsetManager offsets;
+    private final TransactionalOffsetManager transactionalOffsets;
     private long nextOffsetExpiryMs;
 
     public GroupCoordinatorShard(int partition, GroupCoordinatorConfig config, CoordinatorLog log, RandomGenerator random) {
@@ -60,6 +63,7 @@ public final class GroupCoordinatorShard {
         this.config = config;
         this.classicGroups = new ClassicGroupManager(state, config, random);
         this.offsets = new OffsetManager(state, config);
+        this.transactionalOffsets = new TransactionalOffsetManager(state, config);
     }
 
     public int partition() {
@@ -89,6 +93,7 @@ public final class GroupCoordinatorShard {
                     state.group(commit.groupId()).offsets().remove(commit.topicPartition());
                 }
             }
+            case GroupRecord.PendingOffsetCommit pending -> transactionalOffsets.replay(pending);
             case GroupRecord.GroupMetadata metadata -> {
                 if (metadata.value().isEmpty()) {
                     state.remove(metadata.groupId());
@@ -171,14 +176,29 @@ public final class GroupCoordinatorShard {
         return offsets.handleOffsetCommitRequest(context, request, nowMs);
     }
 
-    /**
-     * The committed offsets of a group; {@code topics} empty means all.
-     * There are no transactional offset commits yet, so RequireStable never finds an unstable offset.
-     */
+    /** The committed offsets of a group; {@code topics} empty means all. */
     public OffsetFetchResponseGroup fetchOffsets(String groupId, Optional<List<TopicRequest>> topics) {
+        return fetchOffsets(groupId, topics, false);
+    }
+
+    /**
+     * The committed offsets of a group; {@code topics} empty means all. With {@code requireStable},
+     * partitions with an offset committed by an open transaction answer UNSTABLE_OFFSET_COMMIT.
+     */
+    public OffsetFetchResponseGroup fetchOffsets(String groupId, Optional<List<TopicRequest>> topics, boolean requireStable) {
         Optional<List<OffsetManager.RequestedTopic>> requested = topics.map(list -> list.stream()
                 .map(topic -> new OffsetManager.RequestedTopic(topic.name(), topic.partitions())).toList());
-        return offsets.fetchOffsets(groupId, requested);
+        return offsets.fetchOffsets(groupId, requested, requireStable);
+    }
+
+    /** TxnOffsetCommit: the offsets stay pending until {@link #completeTransaction}. */
+    public TxnOffsetCommitResponseData commitTransactionalOffsets(TxnOffsetCommitRequestData request, long nowMs) {
+        return transactionalOffsets.handleTxnOffsetCommitRequest(request, nowMs);
+    }
+
+    /** The COMMIT or ABORT of {@code producerId}'s transaction reached this partition. */
+    public Errors completeTransaction(long producerId, boolean commit, long nowMs) {
+        return transactionalOffsets.completeTransaction(producerId, commit, nowMs);
     }
 
     /** A topic and partitions an OffsetFetch asks about. */

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A record the group coordinator writes to {@code __consumer_offsets}: a committed offset or a
- * group's metadata; an empty value is a tombstone. {@link GroupRecordSerde} turns them into bytes.
+ * A record the group coordinator writes to {@code __consumer_offsets}: a committed offset, a
+ * transaction's pending offset or a group's metadata; an empty value is a tombstone. {@link GroupRecordSerde} turns them into bytes.
  * Package-private: only the coordinator and its serde see them.
  */
 sealed interface GroupRecord {
@@ -16,6 +16,16 @@ sealed interface GroupRecord {
 
     /** The committed offset of one partition for a group, or its deletion. */
     record OffsetCommit(String groupId, TopicPartition topicPartition, Optional<OffsetAndMetadata> value) implements GroupRecord {
+    }
+
+    /**
+     * An offset a transaction committed for a group (TxnOffsetCommit) that its COMMIT has not made
+     * visible yet, or (empty value) the end of that pending state: the COMMIT or ABORT wrote the
+     * outcome. Keyed by producer id as well, so compaction keeps one value per transaction, group
+     * and partition.
+     */
+    record PendingOffsetCommit(String groupId, long producerId, TopicPartition topicPartition, Optional<OffsetAndMetadata> value)
+            implements GroupRecord {
     }
 
     /** A classic group's generation and members, or the group's deletion. */

@@ -5,6 +5,7 @@ import io.fjord.coordinator.group.GroupRecord.GroupMetadata;
 import io.fjord.coordinator.group.GroupRecord.GroupMetadataValue;
 import io.fjord.coordinator.group.GroupRecord.MemberValue;
 import io.fjord.coordinator.group.GroupRecord.OffsetCommit;
+import io.fjord.coordinator.group.GroupRecord.PendingOffsetCommit;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -25,6 +26,11 @@ import java.util.OptionalLong;
  *
  * OffsetCommit key (version 1)    | int16 1 | string group | string topic | int32 partition |
  * GroupMetadata key (version 2)   | int16 2 | string group |
+ * PendingOffsetCommit key (1000)  | int16 1000 | string group | int64 producerId | string topic | int32 partition |
+ *   (Fjord's own record: a transaction's offset awaiting its COMMIT/ABORT; the value is an OffsetCommit value.
+ *    Kafka instead writes transactional OffsetCommit records and resolves them by the control batch that
+ *    follows; a key per producer keeps Fjord's pending offsets compaction-safe without control batches:
+ *    the outcome (OffsetCommit records on COMMIT) and the pending record's tombstone go in one batch.)
  *
  * OffsetCommit value version 3    | int16 3 | int64 offset | int32 leaderEpoch | string metadata | int64 commitTimestamp |
  * OffsetCommit value version 1    | int16 1 | int64 offset | string metadata | int64 commitTimestamp | int64 expireTimestamp |
@@ -45,6 +51,7 @@ final class GroupRecordSerde {
 
     static final short OFFSET_COMMIT_KEY_VERSION = 1;
     static final short GROUP_METADATA_KEY_VERSION = 2;
+    static final short PENDING_OFFSET_COMMIT_KEY_VERSION = 1000;
     static final short OFFSET_COMMIT_VALUE_VERSION = 3;
     static final short OFFSET_COMMIT_VALUE_VERSION_WITH_EXPIRY = 1;
     static final short GROUP_METADATA_VALUE_VERSION = 3;
@@ -57,6 +64,8 @@ final class GroupRecordSerde {
             case OffsetCommit commit -> new CoordinatorLog.Entry(offsetKey(commit), commit.value().map(GroupRecordSerde::offsetValue).orElse(null));
             case GroupMetadata group -> new CoordinatorLog.Entry(groupKey(group.groupId()),
                     group.value().map(GroupRecordSerde::groupValue).orElse(null));
+            case PendingOffsetCommit pending -> new CoordinatorLog.Entry(pendingOffsetKey(pending),
+                    pending.value().map(GroupRecordSerde::offsetValue).orElse(null));
         };
     }
 
@@ -69,6 +78,11 @@ final class GroupRecordSerde {
             if (keyVersion == 0 || keyVersion == OFFSET_COMMIT_KEY_VERSION) {
                 TopicPartition tp = new TopicPartition(readString(key), key.getInt());
                 return new OffsetCommit(groupId, tp, value == null ? Optional.empty() : Optional.of(readOffsetValue(value)));
+            }
+            if (keyVersion == PENDING_OFFSET_COMMIT_KEY_VERSION) {
+                long producerId = key.getLong();
+                TopicPartition tp = new TopicPartition(readString(key), key.getInt());
+                return new PendingOffsetCommit(groupId, producerId, tp, value == null ? Optional.empty() : Optional.of(readOffsetValue(value)));
             }
             if (keyVersion == GROUP_METADATA_KEY_VERSION) {
                 return new GroupMetadata(groupId, value == null ? Optional.empty() : Optional.of(readGroupValue(value)));
@@ -85,6 +99,16 @@ final class GroupRecordSerde {
         writer.string(commit.groupId());
         writer.string(commit.topicPartition().topic());
         writer.int32(commit.topicPartition().partition());
+        return writer.toArray();
+    }
+
+    private static byte[] pendingOffsetKey(PendingOffsetCommit pending) {
+        Writer writer = new Writer();
+        writer.int16(PENDING_OFFSET_COMMIT_KEY_VERSION);
+        writer.string(pending.groupId());
+        writer.int64(pending.producerId());
+        writer.string(pending.topicPartition().topic());
+        writer.int32(pending.topicPartition().partition());
         return writer.toArray();
     }
 

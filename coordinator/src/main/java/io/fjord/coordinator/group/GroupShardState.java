@@ -1,5 +1,6 @@
 package io.fjord.coordinator.group;
 
+import io.fjord.common.TopicPartition;
 import io.fjord.common.errors.ApiException;
 import io.fjord.common.errors.Errors;
 
@@ -30,6 +31,8 @@ final class GroupShardState {
     private final int partition;
     private final CoordinatorLog log;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
+    /** Offsets of open transactions (TxnOffsetCommit): producer id -> group -> partition -> offset. */
+    private final Map<Long, Map<String, Map<TopicPartition, OffsetAndMetadata>>> pendingTxnOffsets = new HashMap<>();
     private final Map<String, Long> registeredDeadlines = new HashMap<>();
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadlineMs(), b.deadlineMs()));
 
@@ -62,6 +65,46 @@ final class GroupShardState {
 
     Collection<ClassicGroup> groups() {
         return groups.values();
+    }
+
+    /** The pending transactional offsets of every group, for one producer; the map is live (mutable). */
+    Map<String, Map<TopicPartition, OffsetAndMetadata>> pendingTxnOffsets(long producerId) {
+        return pendingTxnOffsets.computeIfAbsent(producerId, id -> new HashMap<>());
+    }
+
+    /** Forgets a producer's pending offsets once its COMMIT/ABORT is recorded; returns what was pending. */
+    Map<String, Map<TopicPartition, OffsetAndMetadata>> removePendingTxnOffsets(long producerId) {
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> removed = pendingTxnOffsets.remove(producerId);
+        return removed == null ? Map.of() : removed;
+    }
+
+    /** Replay of a pending record's tombstone. */
+    void removePendingTxnOffset(long producerId, String groupId, TopicPartition tp) {
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> byGroup = pendingTxnOffsets.get(producerId);
+        if (byGroup == null) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = byGroup.get(groupId);
+        if (offsets != null) {
+            offsets.remove(tp);
+            if (offsets.isEmpty()) {
+                byGroup.remove(groupId);
+            }
+        }
+        if (byGroup.isEmpty()) {
+            pendingTxnOffsets.remove(producerId);
+        }
+    }
+
+    /** True while some open transaction has committed an offset of {@code tp} for the group (RequireStable). */
+    boolean hasPendingTxnOffset(String groupId, TopicPartition tp) {
+        for (Map<String, Map<TopicPartition, OffsetAndMetadata>> byGroup : pendingTxnOffsets.values()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = byGroup.get(groupId);
+            if (offsets != null && offsets.containsKey(tp)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -132,9 +132,11 @@ final class OffsetManager {
 
     /**
      * The committed offsets of a group: of the requested topics and partitions, or all of them when
-     * {@code topics} is empty. Unknown groups and partitions answer offset -1 without an error.
+     * {@code topics} is empty. Unknown groups and partitions answer offset -1 without an error. With
+     * {@code requireStable} (OffsetFetch v7+), a partition an open transaction has committed an
+     * offset for answers UNSTABLE_OFFSET_COMMIT, so the consumer waits for the transaction to end.
      */
-    OffsetFetchResponseGroup fetchOffsets(String groupId, Optional<List<RequestedTopic>> topics) {
+    OffsetFetchResponseGroup fetchOffsets(String groupId, Optional<List<RequestedTopic>> topics, boolean requireStable) {
         ClassicGroup group = shard.group(groupId);
         OffsetFetchResponseGroup response = new OffsetFetchResponseGroup().setGroupId(groupId);
         if (group != null && group.isInState(GroupState.DEAD)) {
@@ -146,7 +148,8 @@ final class OffsetManager {
             offsets.forEach((tp, offset) -> byTopic.computeIfAbsent(tp.topic(), name -> new TreeMap<>()).put(tp.partition(), offset));
             byTopic.forEach((name, partitions) -> {
                 OffsetFetchResponseTopics topicResponse = new OffsetFetchResponseTopics().setName(name);
-                partitions.forEach((partition, offset) -> topicResponse.partitions().add(partitionResponse(partition, offset)));
+                partitions.forEach((partition, offset) -> topicResponse.partitions().add(
+                        partitionResponse(groupId, new TopicPartition(name, partition), offset, requireStable)));
                 response.topics().add(topicResponse);
             });
             return response;
@@ -154,11 +157,19 @@ final class OffsetManager {
         for (RequestedTopic topic : topics.get()) {
             OffsetFetchResponseTopics topicResponse = new OffsetFetchResponseTopics().setName(topic.name());
             for (int partition : topic.partitions()) {
-                topicResponse.partitions().add(partitionResponse(partition, offsets.get(new TopicPartition(topic.name(), partition))));
+                TopicPartition tp = new TopicPartition(topic.name(), partition);
+                topicResponse.partitions().add(partitionResponse(groupId, tp, offsets.get(tp), requireStable));
             }
             response.topics().add(topicResponse);
         }
         return response;
+    }
+
+    private OffsetFetchResponsePartitions partitionResponse(String groupId, TopicPartition tp, OffsetAndMetadata offset, boolean requireStable) {
+        if (requireStable && shard.hasPendingTxnOffset(groupId, tp)) {
+            return partitionResponse(tp.partition(), null).setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code());
+        }
+        return partitionResponse(tp.partition(), offset);
     }
 
     /** A topic an OffsetFetch asks about, with its partitions. */

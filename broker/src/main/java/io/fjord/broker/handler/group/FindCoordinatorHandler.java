@@ -5,6 +5,7 @@ import io.fjord.broker.handler.ApiHandler;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.server.BrokerContext;
 import io.fjord.broker.server.group.OffsetsTopicManager;
+import io.fjord.broker.server.transaction.TransactionTopicManager;
 import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.ApiMessageType;
 import io.fjord.protocol.message.FindCoordinatorRequestData;
@@ -14,10 +15,10 @@ import io.fjord.protocol.types.ApiMessage;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * FindCoordinator (key 10), versions 0-5. Key type 0 (group): this node, at the advertised address
- * of the listener the request came in on, after making sure {@code __consumer_offsets} exists and
- * is loading. Key type 1 (transaction) answers COORDINATOR_NOT_AVAILABLE until the transaction
- * coordinator exists; any other key type is INVALID_REQUEST. v4+ carries a batch of keys.
+ * FindCoordinator (key 10), versions 0-5. Key type 0 (group) and 1 (transaction): this node, at
+ * the advertised address of the listener the request came in on, after making sure
+ * {@code __consumer_offsets} or {@code __transaction_state} exists and is loading; any other key
+ * type is INVALID_REQUEST. v4+ carries a batch of keys.
  * Version 6 (share groups, key type 2) is not advertised.
  */
 public final class FindCoordinatorHandler implements ApiHandler {
@@ -27,10 +28,12 @@ public final class FindCoordinatorHandler implements ApiHandler {
 
     private final BrokerContext broker;
     private final OffsetsTopicManager groups;
+    private final TransactionTopicManager transactions;
 
-    public FindCoordinatorHandler(BrokerContext broker, OffsetsTopicManager groups) {
+    public FindCoordinatorHandler(BrokerContext broker, OffsetsTopicManager groups, TransactionTopicManager transactions) {
         this.broker = broker;
         this.groups = groups;
+        this.transactions = transactions;
     }
 
     @Override
@@ -69,7 +72,7 @@ public final class FindCoordinatorHandler implements ApiHandler {
         FindCoordinatorResponseData.Coordinator coordinator = new FindCoordinatorResponseData.Coordinator().setKey(key);
         Errors error = switch (keyType) {
             case GROUP_KEY_TYPE -> groups.ensureReady();
-            case TRANSACTION_KEY_TYPE -> Errors.COORDINATOR_NOT_AVAILABLE;
+            case TRANSACTION_KEY_TYPE -> transactions.ensureReady();
             default -> Errors.INVALID_REQUEST;
         };
         if (error != Errors.NONE) {

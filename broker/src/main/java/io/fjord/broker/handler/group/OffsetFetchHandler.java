@@ -19,8 +19,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * OffsetFetch (key 9), versions 1-9: committed offsets of one group (v1-7; null topics means all
  * from v2) or of a batch of groups (v8+). Unknown groups and partitions answer offset -1 without an
- * error, as Kafka does. RequireStable (v7+) is accepted: without transactional offset commits there
- * is never an unstable offset. v9's member id and epoch are not checked for classic groups (Kafka
+ * error, as Kafka does. With RequireStable (v7+; the Java consumer always sets it) a partition with
+ * an offset committed by a still open transaction answers UNSTABLE_OFFSET_COMMIT and the consumer
+ * retries until the transaction ends. v9's member id and epoch are not checked for classic groups (Kafka
  * does not either). Version 10 (topic ids) is not advertised.
  */
 public final class OffsetFetchHandler implements ApiHandler {
@@ -54,7 +55,7 @@ public final class OffsetFetchHandler implements ApiHandler {
             for (OffsetFetchRequestData.OffsetFetchRequestGroup group : request.groups()) {
                 Optional<List<TopicRequest>> topics = group.topics() == null ? Optional.empty()
                         : Optional.of(group.topics().stream().map(t -> new TopicRequest(t.name(), t.partitionIndexes())).toList());
-                futures.add(groups.coordinator().fetchOffsets(group.groupId(), topics));
+                futures.add(groups.coordinator().fetchOffsets(group.groupId(), topics, request.requireStable()));
             }
             return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData();
@@ -65,7 +66,8 @@ public final class OffsetFetchHandler implements ApiHandler {
         Optional<List<TopicRequest>> topics = request.topics() == null ? Optional.empty()
                 : Optional.of(request.topics().stream().map(t -> new TopicRequest(t.name(), t.partitionIndexes())).toList());
         short version = context.apiVersion();
-        return groups.coordinator().fetchOffsets(request.groupId(), topics).thenApply(group -> singleGroupResponse(group, version));
+        boolean requireStable = version >= 7 && request.requireStable();
+        return groups.coordinator().fetchOffsets(request.groupId(), topics, requireStable).thenApply(group -> singleGroupResponse(group, version));
     }
 
     /** The v1-7 shape; v1 has no top-level error, so a group error goes on every partition. */

@@ -22,7 +22,8 @@ import java.util.List;
  * Not fsynced per append: like Kafka, an acknowledged commit is as durable as any acknowledged
  * produce (the page cache survives {@code kill -9}; flush.ms/flush.messages decide fsync).
  *
- * <p>Called on the group coordinator's event-loop thread only.
+ * <p>The transaction coordinator uses the same class on {@code __transaction_state}
+ * ({@link #forTopic}). Called on the owning coordinator's event-loop thread only.
  */
 public final class OffsetsTopicLog implements CoordinatorLog {
 
@@ -31,9 +32,20 @@ public final class OffsetsTopicLog implements CoordinatorLog {
     private static final int READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
     private final ReplicaManager replicaManager;
+    private final String topic;
 
     public OffsetsTopicLog(ReplicaManager replicaManager) {
+        this(replicaManager, TOPIC);
+    }
+
+    private OffsetsTopicLog(ReplicaManager replicaManager, String topic) {
         this.replicaManager = replicaManager;
+        this.topic = topic;
+    }
+
+    /** The same port on another compacted internal topic. */
+    public static OffsetsTopicLog forTopic(ReplicaManager replicaManager, String topic) {
+        return new OffsetsTopicLog(replicaManager, topic);
     }
 
     @Override
@@ -42,12 +54,12 @@ public final class OffsetsTopicLog implements CoordinatorLog {
         for (Entry entry : entries) {
             builder.append(nowMs, ByteBuffer.wrap(entry.key()), entry.value() == null ? null : ByteBuffer.wrap(entry.value()), List.of());
         }
-        replicaManager.appendRecords(new TopicPartition(TOPIC, partition), builder.build());
+        replicaManager.appendRecords(new TopicPartition(topic, partition), builder.build());
     }
 
     @Override
     public void replay(int partition, EntryConsumer consumer) {
-        PartitionLog log = replicaManager.partitionOrThrow(new TopicPartition(TOPIC, partition)).log();
+        PartitionLog log = replicaManager.partitionOrThrow(new TopicPartition(topic, partition)).log();
         long offset = log.logStartOffset();
         long end = log.logEndOffset();
         while (offset < end) {

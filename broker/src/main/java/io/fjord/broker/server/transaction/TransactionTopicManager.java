@@ -1,0 +1,131 @@
+package io.fjord.broker.server.transaction;
+
+import io.fjord.broker.config.BrokerConfig;
+import io.fjord.broker.server.BrokerContext;
+import io.fjord.broker.server.group.OffsetsTopicLog;
+import io.fjord.broker.server.group.OffsetsTopicManager;
+import io.fjord.common.TopicPartition;
+import io.fjord.common.errors.ApiException;
+import io.fjord.common.errors.Errors;
+import io.fjord.coordinator.transaction.TransactionCoordinator;
+import io.fjord.coordinator.transaction.TransactionCoordinatorConfig;
+import io.fjord.metadata.ClusterController;
+import io.fjord.metadata.TopicImage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Owns the transaction coordinator of this broker and the internal topic {@code __transaction_state}
+ * it lives on: builds the coordinator's config from the broker's Kafka-named keys, creates the topic
+ * (compacted, {@code transaction.state.log.num.partitions} partitions) the first time a client
+ * looks for a transaction coordinator, and has the coordinator load (replay) its partitions: at
+ * start-up when the topic exists, which also completes transactions left in PrepareCommit or
+ * PrepareAbort, and right after creating it otherwise.
+ *
+ * <p>Thread-safe: {@link #ensureReady} may be called from any network thread; creation happens
+ * once, under this object's lock. Created and closed by {@code FjordBroker}.
+ */
+public final class TransactionTopicManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionTopicManager.class);
+    public static final String TOPIC = "__transaction_state";
+
+    private final BrokerContext broker;
+    private final TransactionCoordinator coordinator;
+    private volatile boolean loadRequested;
+
+    private TransactionTopicManager(BrokerContext broker, TransactionCoordinator coordinator) {
+        this.broker = broker;
+        this.coordinator = coordinator;
+    }
+
+    /** Builds the coordinator and starts it; loads {@code __transaction_state} if it exists. */
+    public static TransactionTopicManager start(BrokerContext broker, OffsetsTopicManager groups) {
+        Optional<TopicImage> existing = broker.controller().image().topic(TOPIC);
+        // Kafka routes transactional ids by the partition count of the topic that exists, whatever the config says now.
+        int partitions = existing.map(TopicImage::partitionCount).orElse(broker.config().get(BrokerConfig.TRANSACTION_STATE_LOG_NUM_PARTITIONS));
+        TransactionCoordinator coordinator = new TransactionCoordinator(coordinatorConfig(broker.config(), partitions),
+                OffsetsTopicLog.forTopic(broker.replicaManager(), TOPIC), broker.producerIds()::generateProducerId,
+                new PartitionMarkerWriter(broker.replicaManager(), groups.coordinator()), broker.time());
+        coordinator.start();
+        TransactionTopicManager manager = new TransactionTopicManager(broker, coordinator);
+        existing.ifPresent(manager::requestLoad);
+        return manager;
+    }
+
+    static TransactionCoordinatorConfig coordinatorConfig(BrokerConfig config, int partitions) {
+        return TransactionCoordinatorConfig.builder()
+                .transactionStateLogNumPartitions(partitions)
+                .transactionMaxTimeoutMs(config.get(BrokerConfig.TRANSACTION_MAX_TIMEOUT_MS))
+                .transactionalIdExpirationMs(config.get(BrokerConfig.TRANSACTIONAL_ID_EXPIRATION_MS))
+                .abortTimedOutTransactionCleanupIntervalMs(config.get(BrokerConfig.TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS))
+                .removeExpiredTransactionalIdCleanupIntervalMs(config.get(BrokerConfig.TRANSACTION_REMOVE_EXPIRED_TRANSACTION_CLEANUP_INTERVAL_MS))
+                .build();
+    }
+
+    public TransactionCoordinator coordinator() {
+        return coordinator;
+    }
+
+    /**
+     * Makes sure {@code __transaction_state} exists and the coordinator has been asked to load it:
+     * NONE when it has, COORDINATOR_NOT_AVAILABLE when the topic cannot be created.
+     */
+    public Errors ensureReady() {
+        if (loadRequested) {
+            return Errors.NONE;
+        }
+        synchronized (this) {
+            if (loadRequested) {
+                return Errors.NONE;
+            }
+            Optional<TopicImage> topic = broker.controller().image().topic(TOPIC);
+            if (topic.isEmpty()) {
+                try {
+                    topic = Optional.of(createTopic());
+                } catch (ApiException e) {
+                    LOG.warn("Cannot create {}: {}", TOPIC, e.getMessage());
+                    return Errors.COORDINATOR_NOT_AVAILABLE;
+                }
+            }
+            requestLoad(topic.get());
+            return Errors.NONE;
+        }
+    }
+
+    private TopicImage createTopic() {
+        BrokerConfig config = broker.config();
+        int partitions = coordinator.config().transactionStateLogNumPartitions();
+        // A single node cannot hold more replicas than itself; Kafka would refuse until enough brokers exist.
+        short replicationFactor = (short) Math.min(config.get(BrokerConfig.TRANSACTION_STATE_LOG_REPLICATION_FACTOR), 1);
+        Map<String, String> configs = Map.of(
+                "cleanup.policy", "compact",
+                "compression.type", "uncompressed",
+                "segment.bytes", String.valueOf(config.get(BrokerConfig.TRANSACTION_STATE_LOG_SEGMENT_BYTES)));
+        TopicImage topic = broker.controller().createTopic(new ClusterController.CreateTopicRequest(TOPIC, partitions,
+                replicationFactor, Map.of(), configs), partitions, replicationFactor, false);
+        LOG.info("Created {} with {} partitions", TOPIC, partitions);
+        return topic;
+    }
+
+    /** Each partition loads with its leader epoch as the coordinator epoch written into markers. */
+    private void requestLoad(TopicImage topic) {
+        Map<Integer, Integer> epochs = new HashMap<>();
+        for (int partition = 0; partition < topic.partitionCount(); partition++) {
+            int epoch = broker.replicaManager().partition(new TopicPartition(TOPIC, partition))
+                    .map(hosted -> hosted.leaderEpoch()).orElse(0);
+            epochs.put(partition, epoch);
+        }
+        loadRequested = true;
+        coordinator.loadPartitions(epochs);
+    }
+
+    @Override
+    public void close() {
+        coordinator.close();
+    }
+}

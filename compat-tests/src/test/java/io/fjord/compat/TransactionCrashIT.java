@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  */
 class TransactionCrashIT {
 
-    private static final int RECORDS = 20_000;
+    private static final int RECORDS = 100_000;
 
     @Test
     void shouldCopyEveryRecordExactlyOnceWhileTheCopierIsKilledAndRestarted(@TempDir Path workDir) throws Exception {
@@ -57,15 +57,15 @@ class TransactionCrashIT {
             long killedAt = 0;
             for (int kill = 1; kill <= 3; kill++) {
                 Process copier = startCopier(broker, workDir.resolve("copier-" + kill + ".log"));
-                long threshold = killedAt + 3_000;
+                long threshold = killedAt + RECORDS / 6;
                 await("copier " + kill + " writing past " + threshold + " output records (log in " + workDir + ")")
-                        .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                        .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
                         .until(() -> !copier.isAlive() || outputEnd(broker) >= threshold);
                 copier.destroyForcibly().waitFor();
                 killedAt = outputEnd(broker);
             }
             Process last = startCopier(broker, workDir.resolve("copier-last.log"));
-            assertThat(last.waitFor(60, TimeUnit.SECONDS)).as("the last copier finishes (log in %s)", workDir).isTrue();
+            assertThat(last.waitFor(180, TimeUnit.SECONDS)).as("the last copier finishes (log in %s)", workDir).isTrue();
             assertThat(last.exitValue()).as(Files.readString(workDir.resolve("copier-last.log"))).isZero();
 
             List<String> copied = new ArrayList<>();

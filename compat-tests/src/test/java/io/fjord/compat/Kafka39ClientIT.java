@@ -62,4 +62,13 @@ class Kafka39ClientIT {
         assertThat(result.output()).as("exit %s, output:%n%s", result.exitCode(), result.output()).contains("GROUP-OK 3.9. ".trim());
         assertThat(result.exitCode()).isZero();
     }
+
+    @Test
+    void shouldCommitAbortAndFenceTransactionsWithKafkaClients39() throws IOException, InterruptedException {
+        ChildJvm.Result result = ChildJvm.run(kafka39Classpath(), TxnDriver.class.getName(),
+                List.of(broker.bootstrap(), "kafka39-txn-topic"), 120);
+
+        assertThat(result.output()).as("exit %s, output:%n%s", result.exitCode(), result.output()).contains("TXN-OK 3.9.");
+        assertThat(result.exitCode()).isZero();
+    }
 }

@@ -20,6 +20,8 @@ import io.fjord.broker.handler.ListOffsetsHandler;
 import io.fjord.broker.handler.MetadataHandler;
 import io.fjord.broker.handler.OffsetForLeaderEpochHandler;
 import io.fjord.broker.handler.ProduceHandler;
+import io.fjord.broker.handler.group.ConsumerGroupDescribeHandler;
+import io.fjord.broker.handler.group.ConsumerGroupHeartbeatHandler;
 import io.fjord.broker.handler.group.DeleteGroupsHandler;
 import io.fjord.broker.handler.group.DescribeGroupsHandler;
 import io.fjord.broker.handler.group.FindCoordinatorHandler;
@@ -40,6 +42,7 @@ import io.fjord.broker.handler.transaction.EndTxnHandler;
 import io.fjord.broker.handler.transaction.ListTransactionsHandler;
 import io.fjord.broker.handler.transaction.TxnOffsetCommitHandler;
 import io.fjord.broker.handler.transaction.WriteTxnMarkersHandler;
+import io.fjord.broker.server.group.ImageTopicMetadataView;
 import io.fjord.broker.server.group.OffsetsTopicManager;
 import io.fjord.broker.server.transaction.TransactionTopicManager;
 import io.fjord.common.Time;
@@ -190,6 +193,8 @@ public final class FjordBroker implements AutoCloseable {
                 .register(new ListGroupsHandler(groupCoordinator))
                 .register(new DescribeGroupsHandler(groupCoordinator))
                 .register(new DeleteGroupsHandler(groupCoordinator))
+                .register(new ConsumerGroupHeartbeatHandler(groupCoordinator, new ImageTopicMetadataView(context)))
+                .register(new ConsumerGroupDescribeHandler(groupCoordinator, new ImageTopicMetadataView(context)))
                 .register(new AddPartitionsToTxnHandler(context, transactionCoordinator))
                 .register(new AddOffsetsToTxnHandler(transactionCoordinator, groupCoordinator))
                 .register(new EndTxnHandler(transactionCoordinator))

@@ -2,6 +2,9 @@ package io.fjord.coordinator.group;
 
 import io.fjord.common.Time;
 import io.fjord.common.errors.Errors;
+import io.fjord.protocol.message.ConsumerGroupDescribeResponseData;
+import io.fjord.protocol.message.ConsumerGroupHeartbeatRequestData;
+import io.fjord.protocol.message.ConsumerGroupHeartbeatResponseData;
 import io.fjord.protocol.message.DeleteGroupsResponseData.DeletableGroupResult;
 import io.fjord.protocol.message.DescribeGroupsResponseData.DescribedGroup;
 import io.fjord.protocol.message.HeartbeatRequestData;
@@ -136,6 +139,39 @@ public final class GroupCoordinator implements AutoCloseable {
     public CompletableFuture<LeaveGroupResponseData> leaveGroup(LeaveGroupRequestData request) {
         return route(request.groupId(), (shard, nowMs) -> shard.leaveGroup(request, nowMs),
                 error -> new LeaveGroupResponseData().setErrorCode(error.code()));
+    }
+
+    /** ConsumerGroupHeartbeat (KIP-848); {@code topics} is the broker's view of topic ids and partition counts. */
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(GroupRequestContext context,
+                                                                                        ConsumerGroupHeartbeatRequestData request,
+                                                                                        TopicMetadataView topics) {
+        return route(request.groupId(), (shard, nowMs) -> shard.consumerGroupHeartbeat(context, request, topics, nowMs),
+                error -> new ConsumerGroupHeartbeatResponseData().setErrorCode(error.code()));
+    }
+
+    /** ConsumerGroupDescribe: one described group per id, NOT_COORDINATOR for groups of partitions not loaded here. */
+    public CompletableFuture<List<ConsumerGroupDescribeResponseData.DescribedGroup>> describeConsumerGroups(List<String> groupIds,
+                                                                                                          boolean includeAuthorizedOperations,
+                                                                                                          TopicMetadataView topics) {
+        return runOnLoop(() -> {
+            List<ConsumerGroupDescribeResponseData.DescribedGroup> described = new ArrayList<>(groupIds.size());
+            for (String groupId : groupIds) {
+                GroupCoordinatorShard shard = groupId == null ? null : shards.get(partitionFor(groupId));
+                described.add(shard == null
+                        ? new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId).setErrorCode(Errors.NOT_COORDINATOR.code())
+                        : shard.describeConsumerGroup(groupId, includeAuthorizedOperations, topics));
+            }
+            return described;
+        }, error -> groupIds.stream().map(id -> new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(id)
+                .setErrorCode(error.code())).toList());
+    }
+
+    /** OffsetFetch v9+ with the member's id and epoch (checked for KIP-848 groups). */
+    public CompletableFuture<OffsetFetchResponseGroup> fetchOffsets(String groupId, Optional<String> memberId, int memberEpoch,
+                                                                    Optional<List<GroupCoordinatorShard.TopicRequest>> topics,
+                                                                    boolean requireStable) {
+        return route(groupId, (shard, nowMs) -> shard.fetchOffsets(groupId, memberId, memberEpoch, topics, requireStable),
+                error -> new OffsetFetchResponseGroup().setGroupId(groupId).setErrorCode(error.code()));
     }
 
     /** On a routing error every partition of the request gets that error. */

@@ -15,11 +15,13 @@ package io.fjord.coordinator.group;
  * @param offsetsRetentionCheckIntervalMs how often expired offsets are looked for
  * @param newMemberJoinTimeoutMs         how long a new member's parked JoinGroup may wait (Kafka: 5 minutes)
  * @param memberMetadataMaxBytes         largest protocol metadata or assignment stored per member
+ * @param consumerGroupHeartbeatIntervalMs  {@code group.consumer.heartbeat.interval.ms}: how often KIP-848 members heartbeat
+ * @param consumerGroupSessionTimeoutMs     {@code group.consumer.session.timeout.ms}: a KIP-848 member silent this long is fenced
  */
 public record GroupCoordinatorConfig(int offsetsTopicNumPartitions, int groupMinSessionTimeoutMs, int groupMaxSessionTimeoutMs,
                                      int groupInitialRebalanceDelayMs, int groupMaxSize, int offsetMetadataMaxBytes,
                                      long offsetsRetentionMs, long offsetsRetentionCheckIntervalMs, int newMemberJoinTimeoutMs,
-                                     int memberMetadataMaxBytes) {
+                                     int memberMetadataMaxBytes, int consumerGroupHeartbeatIntervalMs, int consumerGroupSessionTimeoutMs) {
 
     /** Kafka's classic-group new-member join timeout. */
     public static final int DEFAULT_NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
@@ -42,6 +44,8 @@ public record GroupCoordinatorConfig(int offsetsTopicNumPartitions, int groupMin
         private long offsetsRetentionCheckIntervalMs = 600_000L;
         private int newMemberJoinTimeoutMs = DEFAULT_NEW_MEMBER_JOIN_TIMEOUT_MS;
         private int memberMetadataMaxBytes = DEFAULT_MEMBER_METADATA_MAX_BYTES;
+        private int consumerGroupHeartbeatIntervalMs = 5_000;
+        private int consumerGroupSessionTimeoutMs = 45_000;
 
         private Builder() {
         }
@@ -96,6 +100,16 @@ public record GroupCoordinatorConfig(int offsetsTopicNumPartitions, int groupMin
             return this;
         }
 
+        public Builder consumerGroupHeartbeatIntervalMs(int value) {
+            this.consumerGroupHeartbeatIntervalMs = value;
+            return this;
+        }
+
+        public Builder consumerGroupSessionTimeoutMs(int value) {
+            this.consumerGroupSessionTimeoutMs = value;
+            return this;
+        }
+
         /** Validates and builds; an invalid value is an {@link IllegalArgumentException} naming the Kafka key. */
         public GroupCoordinatorConfig build() {
             require(offsetsTopicNumPartitions >= 1, "offsets.topic.num.partitions must be at least 1");
@@ -109,9 +123,13 @@ public record GroupCoordinatorConfig(int offsetsTopicNumPartitions, int groupMin
             require(offsetsRetentionCheckIntervalMs >= 1, "offsets.retention.check.interval.ms must be at least 1");
             require(newMemberJoinTimeoutMs >= 1, "the new member join timeout must be at least 1 ms");
             require(memberMetadataMaxBytes >= 1, "the member metadata bound must be at least 1 byte");
+            require(consumerGroupHeartbeatIntervalMs >= 1, "group.consumer.heartbeat.interval.ms must be at least 1");
+            require(consumerGroupSessionTimeoutMs > consumerGroupHeartbeatIntervalMs,
+                    "group.consumer.session.timeout.ms must be greater than group.consumer.heartbeat.interval.ms");
             return new GroupCoordinatorConfig(offsetsTopicNumPartitions, groupMinSessionTimeoutMs, groupMaxSessionTimeoutMs,
                     groupInitialRebalanceDelayMs, groupMaxSize, offsetMetadataMaxBytes, offsetsRetentionMs,
-                    offsetsRetentionCheckIntervalMs, newMemberJoinTimeoutMs, memberMetadataMaxBytes);
+                    offsetsRetentionCheckIntervalMs, newMemberJoinTimeoutMs, memberMetadataMaxBytes,
+                    consumerGroupHeartbeatIntervalMs, consumerGroupSessionTimeoutMs);
         }
 
         private static void require(boolean condition, String message) {

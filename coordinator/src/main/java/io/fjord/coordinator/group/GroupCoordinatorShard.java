@@ -3,6 +3,9 @@ package io.fjord.coordinator.group;
 import io.fjord.common.Invariants;
 import io.fjord.common.errors.ApiException;
 import io.fjord.common.errors.Errors;
+import io.fjord.protocol.message.ConsumerGroupDescribeResponseData;
+import io.fjord.protocol.message.ConsumerGroupHeartbeatRequestData;
+import io.fjord.protocol.message.ConsumerGroupHeartbeatResponseData;
 import io.fjord.protocol.message.DeleteGroupsResponseData.DeletableGroupResult;
 import io.fjord.protocol.message.DescribeGroupsResponseData.DescribedGroup;
 import io.fjord.protocol.message.DescribeGroupsResponseData.DescribedGroupMember;
@@ -50,10 +53,12 @@ public final class GroupCoordinatorShard {
     static final int ALL_GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
     static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
     static final String CLASSIC_GROUP_TYPE = "classic";
+    static final String CONSUMER_PROTOCOL_TYPE = "consumer";
 
     private final GroupShardState state;
     private final GroupCoordinatorConfig config;
     private final ClassicGroupManager classicGroups;
+    private final ConsumerGroupManager consumerGroups;
     private final OffsetManager offsets;
     private final TransactionalOffsetManager transactionalOffsets;
     private long nextOffsetExpiryMs;
@@ -62,6 +67,7 @@ public final class GroupCoordinatorShard {
         this.state = new GroupShardState(partition, log);
         this.config = config;
         this.classicGroups = new ClassicGroupManager(state, config, random);
+        this.consumerGroups = new ConsumerGroupManager(state, config, random);
         this.offsets = new OffsetManager(state, config);
         this.transactionalOffsets = new TransactionalOffsetManager(state, config);
     }
@@ -80,6 +86,9 @@ public final class GroupCoordinatorShard {
         for (ClassicGroup group : state.groups()) {
             classicGroups.onLoaded(group, nowMs);
         }
+        for (ConsumerGroup group : state.consumerGroups()) {
+            consumerGroups.onLoaded(group, nowMs);
+        }
         nextOffsetExpiryMs = nowMs + config.offsetsRetentionCheckIntervalMs();
         LOG.info("Loaded __consumer_offsets-{}: {} records, {} groups", state.partition(), count[0], state.groups().size());
     }
@@ -94,6 +103,16 @@ public final class GroupCoordinatorShard {
                 }
             }
             case GroupRecord.PendingOffsetCommit pending -> transactionalOffsets.replay(pending);
+            case GroupRecord.ConsumerGroupSnapshot snapshot -> {
+                if (snapshot.value().isEmpty()) {
+                    state.removeConsumerGroup(snapshot.groupId());
+                } else {
+                    ConsumerGroup previous = state.consumerGroup(snapshot.groupId());
+                    Invariants.check(previous == null || snapshot.value().get().groupEpoch() >= previous.groupEpoch(),
+                            "consumer group %s epoch went back on replay", snapshot.groupId());
+                    state.putConsumerGroup(ConsumerGroupManager.restore(snapshot.groupId(), snapshot.value().get()));
+                }
+            }
             case GroupRecord.GroupMetadata metadata -> {
                 if (metadata.value().isEmpty()) {
                     state.remove(metadata.groupId());
@@ -138,6 +157,7 @@ public final class GroupCoordinatorShard {
                 state.scheduleCheck(group);
             }
         }
+        consumerGroups.poll(nowMs);
         if (nowMs >= nextOffsetExpiryMs) {
             nextOffsetExpiryMs = nowMs + config.offsetsRetentionCheckIntervalMs();
             int expired = offsets.expireOffsets(nowMs);
@@ -148,6 +168,22 @@ public final class GroupCoordinatorShard {
     }
 
     public CompletableFuture<JoinGroupResponseData> joinGroup(GroupRequestContext context, JoinGroupRequestData request, long nowMs) {
+        ConsumerGroup consumerGroup = state.consumerGroup(request.groupId());
+        if (consumerGroup != null && !consumerGroup.isEmpty()) {
+            // The group runs the KIP-848 protocol; Fjord does not convert groups between protocols (Kafka can, KIP-848 upgrade path).
+            return CompletableFuture.completedFuture(ClassicGroupManager.joinError(request.memberId(), Errors.INCONSISTENT_GROUP_PROTOCOL));
+        }
+        if (consumerGroup != null) {
+            // An empty consumer group becomes a classic group (Kafka converts it too); its offsets stay.
+            try {
+                state.append(List.of(new GroupRecord.ConsumerGroupSnapshot(request.groupId(), Optional.empty())), nowMs);
+            } catch (ApiException e) {
+                return CompletableFuture.completedFuture(ClassicGroupManager.joinError(request.memberId(),
+                        GroupShardState.groupMetadataAppendError(e.error())));
+            }
+            state.removeConsumerGroup(request.groupId());
+            consumerGroups.forget(request.groupId());
+        }
         CompletableFuture<JoinGroupResponseData> future = classicGroups.handleJoinGroupRequest(context, request, nowMs);
         poll(nowMs);
         return future;
@@ -172,6 +208,29 @@ public final class GroupCoordinatorShard {
         return response;
     }
 
+    /** ConsumerGroupHeartbeat (KIP-848); {@code topics} resolves subscriptions to topic ids and partition counts. */
+    public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(GroupRequestContext context, ConsumerGroupHeartbeatRequestData request,
+                                                                     TopicMetadataView topics, long nowMs) {
+        ConsumerGroupHeartbeatResponseData response = consumerGroups.handleConsumerGroupHeartbeatRequest(context, request, topics, nowMs);
+        poll(nowMs);
+        return response;
+    }
+
+    /** ConsumerGroupDescribe: GROUP_ID_NOT_FOUND for unknown and classic groups (the Admin client then tries DescribeGroups). */
+    public ConsumerGroupDescribeResponseData.DescribedGroup describeConsumerGroup(String groupId, boolean includeAuthorizedOperations,
+                                                                                 TopicMetadataView topics) {
+        ConsumerGroupDescribeResponseData.DescribedGroup described = new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
+                .setAuthorizedOperations(includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED);
+        ConsumerGroup group = state.consumerGroup(groupId);
+        if (group == null) {
+            ClassicGroup classic = state.group(groupId);
+            String message = classic == null || classic.isInState(GroupState.DEAD) ? "Group " + groupId + " not found."
+                    : "Group " + groupId + " is not a consumer group.";
+            return described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(message);
+        }
+        return ConsumerGroupDescriber.describe(group, described, topics);
+    }
+
     public OffsetCommitResponseData commitOffsets(GroupRequestContext context, OffsetCommitRequestData request, long nowMs) {
         return offsets.handleOffsetCommitRequest(context, request, nowMs);
     }
@@ -189,6 +248,19 @@ public final class GroupCoordinatorShard {
         Optional<List<OffsetManager.RequestedTopic>> requested = topics.map(list -> list.stream()
                 .map(topic -> new OffsetManager.RequestedTopic(topic.name(), topic.partitions())).toList());
         return offsets.fetchOffsets(groupId, requested, requireStable);
+    }
+
+    /**
+     * OffsetFetch v9+ from a member: for a KIP-848 group the member must exist (UNKNOWN_MEMBER_ID) and
+     * name its current epoch (STALE_MEMBER_EPOCH); {@code memberId} empty with epoch -1 is a fetch from outside.
+     */
+    public OffsetFetchResponseGroup fetchOffsets(String groupId, Optional<String> memberId, int memberEpoch,
+                                                 Optional<List<TopicRequest>> topics, boolean requireStable) {
+        Optional<Errors> error = offsets.validateConsumerGroupFetch(groupId, memberId, memberEpoch);
+        if (error.isPresent()) {
+            return new OffsetFetchResponseGroup().setGroupId(groupId).setErrorCode(error.get().code());
+        }
+        return fetchOffsets(groupId, topics, requireStable);
     }
 
     /** TxnOffsetCommit: the offsets stay pending until {@link #completeTransaction}. */
@@ -214,8 +286,16 @@ public final class GroupCoordinatorShard {
         Set<String> states = lower(statesFilter);
         Set<String> types = lower(typesFilter);
         List<ListedGroup> listed = new ArrayList<>();
+        for (ConsumerGroup group : state.consumerGroups()) {
+            String stateName = group.state().displayName();
+            if ((states.isEmpty() || states.contains(stateName.toLowerCase(Locale.ROOT)))
+                    && (types.isEmpty() || types.contains(ConsumerGroup.TYPE))) {
+                listed.add(new ListedGroup().setGroupId(group.groupId()).setProtocolType(CONSUMER_PROTOCOL_TYPE)
+                        .setGroupState(stateName).setGroupType(ConsumerGroup.TYPE));
+            }
+        }
         for (ClassicGroup group : state.groups()) {
-            if (group.isInState(GroupState.DEAD)) {
+            if (group.isInState(GroupState.DEAD) || state.consumerGroup(group.groupId()) != null) {
                 continue;
             }
             String stateName = group.state().displayName();
@@ -241,7 +321,8 @@ public final class GroupCoordinatorShard {
         DescribedGroup described = new DescribedGroup().setGroupId(groupId)
                 .setAuthorizedOperations(includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED);
         ClassicGroup group = state.group(groupId);
-        if (group == null) {
+        if (group == null || state.consumerGroup(groupId) != null) {
+            // Kafka (DescribeGroups v0-5) describes a group that is not a classic group as Dead, without an error.
             return described.setGroupState(GroupState.DEAD.displayName()).setProtocolType("").setProtocolData("");
         }
         boolean stable = group.isInState(GroupState.STABLE);
@@ -264,6 +345,10 @@ public final class GroupCoordinatorShard {
         if (!ClassicGroupManager.isValidGroupId(groupId)) {
             return result.setErrorCode(Errors.INVALID_GROUP_ID.code());
         }
+        ConsumerGroup consumerGroup = state.consumerGroup(groupId);
+        if (consumerGroup != null) {
+            return deleteConsumerGroup(consumerGroup, result, nowMs);
+        }
         ClassicGroup group = state.group(groupId);
         if (group == null || group.isInState(GroupState.DEAD)) {
             return result.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());
@@ -282,6 +367,29 @@ public final class GroupCoordinatorShard {
         classicGroups.onDead(group, nowMs, Errors.COORDINATOR_NOT_AVAILABLE);
         state.remove(groupId);
         LOG.info("[group {}] deleted with {} offsets", groupId, records.size() - 1);
+        return result;
+    }
+
+    private DeletableGroupResult deleteConsumerGroup(ConsumerGroup group, DeletableGroupResult result, long nowMs) {
+        if (!group.isEmpty()) {
+            return result.setErrorCode(Errors.NON_EMPTY_GROUP.code());
+        }
+        List<GroupRecord> records = new ArrayList<>();
+        ClassicGroup offsetsHolder = state.group(group.groupId());
+        if (offsetsHolder != null) {
+            offsetsHolder.offsets().keySet().forEach(tp -> records.add(new GroupRecord.OffsetCommit(group.groupId(), tp, Optional.empty())));
+            records.add(new GroupRecord.GroupMetadata(group.groupId(), Optional.empty()));
+        }
+        records.add(new GroupRecord.ConsumerGroupSnapshot(group.groupId(), Optional.empty()));
+        try {
+            state.append(records, nowMs);
+        } catch (ApiException e) {
+            return result.setErrorCode(GroupShardState.groupMetadataAppendError(e.error()).code());
+        }
+        state.remove(group.groupId());
+        state.removeConsumerGroup(group.groupId());
+        consumerGroups.forget(group.groupId());
+        LOG.info("[group {}] consumer group deleted", group.groupId());
         return result;
     }
 

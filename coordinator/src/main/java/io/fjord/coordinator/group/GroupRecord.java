@@ -28,6 +28,25 @@ sealed interface GroupRecord {
             implements GroupRecord {
     }
 
+    /**
+     * A KIP-848 consumer group as a whole (epochs, members, their reconciliation state and targets),
+     * or its deletion. Fjord's own record: Kafka writes one record per member, per target and per
+     * epoch instead; one snapshot per change is simpler and bounded by {@code group.max.size}.
+     */
+    record ConsumerGroupSnapshot(String groupId, Optional<ConsumerGroupValue> value) implements GroupRecord {
+    }
+
+    /** A consumer group's persisted state. */
+    record ConsumerGroupValue(int groupEpoch, int assignmentEpoch, List<ConsumerMemberValue> members) {
+        public ConsumerGroupValue {
+            members = List.copyOf(members);
+        }
+    }
+
+    /** One member with its target assignment. */
+    record ConsumerMemberValue(ConsumerGroupMember member, MemberAssignment target) {
+    }
+
     /** A classic group's generation and members, or the group's deletion. */
     record GroupMetadata(String groupId, Optional<GroupMetadataValue> value) implements GroupRecord {
     }

@@ -41,6 +41,15 @@ import java.util.OptionalLong;
  *   member                        | string memberId | nullable string groupInstanceId | string clientId | string clientHost |
  *                                 | int32 rebalanceTimeout | int32 sessionTimeout | bytes subscription | bytes assignment |
  *
+ * ConsumerGroupSnapshot key (1001) | int16 1001 | string group |
+ *   (Fjord's own record: a KIP-848 consumer group as a whole; Kafka writes several record types per member instead.)
+ * ConsumerGroupSnapshot value v0  | int16 0 | int32 groupEpoch | int32 assignmentEpoch | int32 memberCount | cmember* |
+ *   cmember                       | string memberId | int32 memberEpoch | int32 previousMemberEpoch | int8 state |
+ *                                 | nullable string instanceId | nullable string rackId | string clientId | string clientHost |
+ *                                 | int32 rebalanceTimeout | nullable string serverAssignor | int32 topicCount | string topic* |
+ *                                 | partitions assigned | partitions pendingRevocation | partitions target |
+ *   partitions                    | int32 topicCount | (int64 topicIdHigh | int64 topicIdLow | int32 count | int32 partition*)* |
+ *
  * A null value (tombstone) deletes the key.
  * </pre>
  * Decoding checks every length against the bytes present and fails with {@link IllegalStateException}
@@ -52,6 +61,8 @@ final class GroupRecordSerde {
     static final short OFFSET_COMMIT_KEY_VERSION = 1;
     static final short GROUP_METADATA_KEY_VERSION = 2;
     static final short PENDING_OFFSET_COMMIT_KEY_VERSION = 1000;
+    static final short CONSUMER_GROUP_KEY_VERSION = 1001;
+    static final short CONSUMER_GROUP_VALUE_VERSION = 0;
     static final short OFFSET_COMMIT_VALUE_VERSION = 3;
     static final short OFFSET_COMMIT_VALUE_VERSION_WITH_EXPIRY = 1;
     static final short GROUP_METADATA_VALUE_VERSION = 3;
@@ -66,6 +77,8 @@ final class GroupRecordSerde {
                     group.value().map(GroupRecordSerde::groupValue).orElse(null));
             case PendingOffsetCommit pending -> new CoordinatorLog.Entry(pendingOffsetKey(pending),
                     pending.value().map(GroupRecordSerde::offsetValue).orElse(null));
+            case GroupRecord.ConsumerGroupSnapshot snapshot -> new CoordinatorLog.Entry(consumerGroupKey(snapshot.groupId()),
+                    snapshot.value().map(ConsumerGroupSerde::write).orElse(null));
         };
     }
 
@@ -83,6 +96,9 @@ final class GroupRecordSerde {
                 long producerId = key.getLong();
                 TopicPartition tp = new TopicPartition(readString(key), key.getInt());
                 return new PendingOffsetCommit(groupId, producerId, tp, value == null ? Optional.empty() : Optional.of(readOffsetValue(value)));
+            }
+            if (keyVersion == CONSUMER_GROUP_KEY_VERSION) {
+                return new GroupRecord.ConsumerGroupSnapshot(groupId, value == null ? Optional.empty() : Optional.of(ConsumerGroupSerde.read(value)));
             }
             if (keyVersion == GROUP_METADATA_KEY_VERSION) {
                 return new GroupMetadata(groupId, value == null ? Optional.empty() : Optional.of(readGroupValue(value)));
@@ -109,6 +125,13 @@ final class GroupRecordSerde {
         writer.int64(pending.producerId());
         writer.string(pending.topicPartition().topic());
         writer.int32(pending.topicPartition().partition());
+        return writer.toArray();
+    }
+
+    private static byte[] consumerGroupKey(String groupId) {
+        Writer writer = new Writer();
+        writer.int16(CONSUMER_GROUP_KEY_VERSION);
+        writer.string(groupId);
         return writer.toArray();
     }
 
@@ -199,6 +222,107 @@ final class GroupRecordSerde {
         return new GroupMetadataValue(protocolType == null ? "" : protocolType, generation, protocol, leader, stateTimestamp, members);
     }
 
+    /** The consumer group snapshot value (layout in the class doc). */
+    private static final class ConsumerGroupSerde {
+
+        static byte[] write(GroupRecord.ConsumerGroupValue group) {
+            Writer writer = new Writer();
+            writer.int16(CONSUMER_GROUP_VALUE_VERSION);
+            writer.int32(group.groupEpoch());
+            writer.int32(group.assignmentEpoch());
+            writer.int32(group.members().size());
+            for (GroupRecord.ConsumerMemberValue value : group.members()) {
+                ConsumerGroupMember member = value.member();
+                ConsumerGroupMember.Subscription subscription = member.subscription();
+                writer.string(member.memberId());
+                writer.int32(member.memberEpoch());
+                writer.int32(member.previousMemberEpoch());
+                writer.int8(member.state().code());
+                writer.string(subscription.instanceId().orElse(null));
+                writer.string(subscription.rackId().orElse(null));
+                writer.string(subscription.clientId());
+                writer.string(subscription.clientHost());
+                writer.int32(subscription.rebalanceTimeoutMs());
+                writer.string(subscription.serverAssignor().orElse(null));
+                writer.int32(subscription.topicNames().size());
+                subscription.topicNames().forEach(writer::string);
+                writePartitions(writer, member.assigned());
+                writePartitions(writer, member.pendingRevocation());
+                writePartitions(writer, value.target());
+            }
+            return writer.toArray();
+        }
+
+        private static void writePartitions(Writer writer, MemberAssignment assignment) {
+            writer.int32(assignment.partitions().size());
+            assignment.partitions().forEach((topicId, partitions) -> {
+                writer.int64(topicId.mostSignificantBits());
+                writer.int64(topicId.leastSignificantBits());
+                writer.int32(partitions.size());
+                partitions.forEach(writer::int32);
+            });
+        }
+
+        static GroupRecord.ConsumerGroupValue read(ByteBuffer value) {
+            short version = value.getShort();
+            if (version != CONSUMER_GROUP_VALUE_VERSION) {
+                throw new IllegalStateException("corrupt coordinator record: unknown consumer group value version " + version);
+            }
+            int groupEpoch = value.getInt();
+            int assignmentEpoch = value.getInt();
+            int count = checkedCount(value, value.getInt(), 40);
+            List<GroupRecord.ConsumerMemberValue> members = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                String memberId = readString(value);
+                int memberEpoch = value.getInt();
+                int previousEpoch = value.getInt();
+                ConsumerMemberState state = ConsumerMemberState.fromCode(value.get());
+                Optional<String> instanceId = Optional.ofNullable(readString(value));
+                Optional<String> rackId = Optional.ofNullable(readString(value));
+                String clientId = readString(value);
+                String clientHost = readString(value);
+                int rebalanceTimeoutMs = value.getInt();
+                Optional<String> assignor = Optional.ofNullable(readString(value));
+                int topicCount = checkedCount(value, value.getInt(), 2);
+                List<String> topics = new ArrayList<>(topicCount);
+                for (int t = 0; t < topicCount; t++) {
+                    topics.add(readString(value));
+                }
+                ConsumerGroupMember.Subscription subscription = new ConsumerGroupMember.Subscription(instanceId, rackId, clientId,
+                        clientHost, rebalanceTimeoutMs, topics, assignor);
+                MemberAssignment assigned = readPartitions(value);
+                MemberAssignment pending = readPartitions(value);
+                MemberAssignment target = readPartitions(value);
+                members.add(new GroupRecord.ConsumerMemberValue(new ConsumerGroupMember(memberId, memberEpoch, previousEpoch, state,
+                        subscription, assigned, pending), target));
+            }
+            return new GroupRecord.ConsumerGroupValue(groupEpoch, assignmentEpoch, members);
+        }
+
+        private static MemberAssignment readPartitions(ByteBuffer value) {
+            int topics = checkedCount(value, value.getInt(), 20);
+            java.util.Map<io.fjord.common.Uuid, List<Integer>> partitions = new java.util.HashMap<>();
+            for (int t = 0; t < topics; t++) {
+                io.fjord.common.Uuid topicId = new io.fjord.common.Uuid(value.getLong(), value.getLong());
+                int count = checkedCount(value, value.getInt(), 4);
+                List<Integer> list = new ArrayList<>(count);
+                for (int p = 0; p < count; p++) {
+                    list.add(value.getInt());
+                }
+                partitions.put(topicId, list);
+            }
+            return MemberAssignment.of(partitions);
+        }
+
+        /** A count that cannot fit in the bytes left (each element taking at least {@code minBytes}) is corruption. */
+        private static int checkedCount(ByteBuffer value, int count, int minBytes) {
+            if (count < 0 || count > value.remaining() / minBytes) {
+                throw new IllegalStateException("corrupt coordinator record: count " + count);
+            }
+            return count;
+        }
+    }
+
     private static String readString(ByteBuffer buffer) {
         short length = buffer.getShort();
         if (length < 0) {
@@ -225,6 +349,10 @@ final class GroupRecordSerde {
     /** A growable big-endian writer; coordinator records are small and written on the control plane. */
     private static final class Writer {
         private ByteBuffer buffer = ByteBuffer.allocate(128);
+
+        void int8(byte value) {
+            ensure(1).put(value);
+        }
 
         void int16(short value) {
             ensure(2).putShort(value);

@@ -31,6 +31,8 @@ final class GroupShardState {
     private final int partition;
     private final CoordinatorLog log;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
+    /** KIP-848 consumer groups; their committed offsets stay in {@link #groups} (an entry without members). */
+    private final Map<String, ConsumerGroup> consumerGroups = new HashMap<>();
     /** Offsets of open transactions (TxnOffsetCommit): producer id -> group -> partition -> offset. */
     private final Map<Long, Map<String, Map<TopicPartition, OffsetAndMetadata>>> pendingTxnOffsets = new HashMap<>();
     private final Map<String, Long> registeredDeadlines = new HashMap<>();
@@ -61,6 +63,22 @@ final class GroupShardState {
     void remove(String groupId) {
         groups.remove(groupId);
         registeredDeadlines.remove(groupId);
+    }
+
+    ConsumerGroup consumerGroup(String groupId) {
+        return consumerGroups.get(groupId);
+    }
+
+    void putConsumerGroup(ConsumerGroup group) {
+        consumerGroups.put(group.groupId(), group);
+    }
+
+    void removeConsumerGroup(String groupId) {
+        consumerGroups.remove(groupId);
+    }
+
+    Collection<ConsumerGroup> consumerGroups() {
+        return consumerGroups.values();
     }
 
     Collection<ClassicGroup> groups() {

@@ -46,10 +46,17 @@ final class OffsetManager {
 
     OffsetCommitResponseData handleOffsetCommitRequest(GroupRequestContext context, OffsetCommitRequestData request, long nowMs) {
         ClassicGroup group = shard.group(request.groupId());
+        ConsumerGroup consumerGroup = shard.consumerGroup(request.groupId());
         boolean created = false;
         Optional<Errors> groupError;
         if (!ClassicGroupManager.isValidGroupId(request.groupId())) {
             groupError = Optional.of(Errors.INVALID_GROUP_ID);
+        } else if (consumerGroup != null) {
+            groupError = validateConsumerGroupCommit(consumerGroup, context, request);
+            if (group == null && groupError.isEmpty()) {
+                group = shard.getOrCreate(request.groupId(), nowMs);
+                created = true;
+            }
         } else if (group == null) {
             if (request.generationIdOrMemberEpoch() < 0) {
                 group = shard.getOrCreate(request.groupId(), nowMs);
@@ -96,6 +103,48 @@ final class OffsetManager {
             shard.remove(group.groupId());
         }
         return response;
+    }
+
+    /**
+     * Kafka's {@code ConsumerGroup.validateOffsetCommit} (KIP-848): commits from outside (epoch -1) only
+     * while the group has no members; a member must commit with OffsetCommit v9+ and its current
+     * member epoch, else STALE_MEMBER_EPOCH (the client refreshes its epoch and retries).
+     */
+    private static Optional<Errors> validateConsumerGroupCommit(ConsumerGroup group, GroupRequestContext context, OffsetCommitRequestData request) {
+        if (request.generationIdOrMemberEpoch() < 0 && group.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ConsumerGroupMember> member = group.member(request.memberId());
+        if (member.isEmpty()) {
+            return Optional.of(Errors.UNKNOWN_MEMBER_ID);
+        }
+        if (context.apiVersion() < 9) {
+            return Optional.of(Errors.UNSUPPORTED_VERSION);
+        }
+        return request.generationIdOrMemberEpoch() == member.get().memberEpoch() ? Optional.empty() : Optional.of(Errors.STALE_MEMBER_EPOCH);
+    }
+
+    /**
+     * OffsetFetch v9 for a consumer group (Kafka's {@code ConsumerGroup.validateOffsetFetch}): a
+     * request naming no member and epoch -1 is from outside (Admin) and always allowed; a member must
+     * exist and name its current epoch.
+     */
+    Optional<Errors> validateConsumerGroupFetch(String groupId, Optional<String> memberId, int memberEpoch) {
+        ConsumerGroup group = shard.consumerGroup(groupId);
+        if (group == null || (memberId.isEmpty() && memberEpoch < 0)) {
+            return Optional.empty();
+        }
+        Optional<ConsumerGroupMember> member = memberId.flatMap(group::member);
+        if (member.isEmpty()) {
+            return Optional.of(Errors.UNKNOWN_MEMBER_ID);
+        }
+        return memberEpoch == member.get().memberEpoch() ? Optional.empty() : Optional.of(Errors.STALE_MEMBER_EPOCH);
+    }
+
+    /** True when some member of the KIP-848 group {@code groupId} subscribes to {@code topic}. */
+    private boolean subscribedByConsumerGroup(String groupId, String topic) {
+        ConsumerGroup group = shard.consumerGroup(groupId);
+        return group != null && group.members().values().stream().anyMatch(member -> member.subscription().topicNames().contains(topic));
     }
 
     /** Kafka's classic validateOffsetCommit. */
@@ -202,7 +251,8 @@ final class OffsetManager {
         List<TopicPartition> deleted = new ArrayList<>();
         for (OffsetDeleteRequestData.OffsetDeleteRequestTopic topic : request.topics()) {
             OffsetDeleteResponseData.OffsetDeleteResponseTopic topicResponse = new OffsetDeleteResponseData.OffsetDeleteResponseTopic().setName(topic.name());
-            boolean subscribed = !group.isInState(GroupState.EMPTY) && group.subscribedTopics().map(set -> set.contains(topic.name())).orElse(false);
+            boolean subscribed = (!group.isInState(GroupState.EMPTY) && group.subscribedTopics().map(set -> set.contains(topic.name())).orElse(false))
+                    || subscribedByConsumerGroup(request.groupId(), topic.name());
             for (OffsetDeleteRequestData.OffsetDeleteRequestPartition partition : topic.partitions()) {
                 TopicPartition tp = new TopicPartition(topic.name(), partition.partitionIndex());
                 Errors error = subscribed ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
@@ -228,6 +278,11 @@ final class OffsetManager {
     int expireOffsets(long nowMs) {
         int expired = 0;
         for (ClassicGroup group : new ArrayList<>(shard.groups())) {
+            ConsumerGroup consumerGroup = shard.consumerGroup(group.groupId());
+            if (consumerGroup != null && !consumerGroup.isEmpty()) {
+                // A consumer group with members keeps its offsets (Kafka expires only unsubscribed topics' offsets; not yet here).
+                continue;
+            }
             List<TopicPartition> due = expiredOffsets(group, nowMs);
             boolean removeGroup = group.isInState(GroupState.EMPTY) && group.offsets().size() == due.size()
                     && group.pendingMembers().isEmpty();
@@ -240,6 +295,9 @@ final class OffsetManager {
             }
             if (removeGroup) {
                 records.add(new GroupRecord.GroupMetadata(group.groupId(), Optional.empty()));
+                if (consumerGroup != null) {
+                    records.add(new GroupRecord.ConsumerGroupSnapshot(group.groupId(), Optional.empty()));
+                }
             }
             try {
                 shard.append(records, nowMs);
@@ -253,6 +311,7 @@ final class OffsetManager {
                 LOG.info("[group {}] empty and without offsets; removed", group.groupId());
                 group.transitionTo(GroupState.DEAD, nowMs);
                 shard.remove(group.groupId());
+                shard.removeConsumerGroup(group.groupId());
             }
         }
         return expired;

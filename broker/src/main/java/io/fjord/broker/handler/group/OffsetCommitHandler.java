@@ -20,7 +20,9 @@ import java.util.concurrent.CompletableFuture;
  * UNKNOWN_TOPIC_OR_PARTITION here and never reach the coordinator (as Kafka's KafkaApis does); the
  * rest is committed by the group's coordinator. Commits with generation -1 from outside the group
  * (Admin, manually assigning consumers) are accepted while the group has no members. v9 carries a
- * member epoch: for classic groups it is the generation. Version 10 (topic ids) is not advertised.
+ * member epoch: for classic groups it is the generation; for KIP-848 consumer groups it must be the
+ * member's current epoch (STALE_MEMBER_EPOCH otherwise), and members must use v9+. Version 10 (topic
+ * ids) is not advertised.
  */
 public final class OffsetCommitHandler implements ApiHandler {
 

@@ -22,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
  * error, as Kafka does. With RequireStable (v7+; the Java consumer always sets it) a partition with
  * an offset committed by a still open transaction answers UNSTABLE_OFFSET_COMMIT and the consumer
  * retries until the transaction ends. v9's member id and epoch are not checked for classic groups (Kafka
- * does not either). Version 10 (topic ids) is not advertised.
+ * does not either); for KIP-848 consumer groups a member must exist (UNKNOWN_MEMBER_ID) and send its
+ * current epoch (STALE_MEMBER_EPOCH). Version 10 (topic ids) is not advertised.
  */
 public final class OffsetFetchHandler implements ApiHandler {
 
@@ -55,7 +56,10 @@ public final class OffsetFetchHandler implements ApiHandler {
             for (OffsetFetchRequestData.OffsetFetchRequestGroup group : request.groups()) {
                 Optional<List<TopicRequest>> topics = group.topics() == null ? Optional.empty()
                         : Optional.of(group.topics().stream().map(t -> new TopicRequest(t.name(), t.partitionIndexes())).toList());
-                futures.add(groups.coordinator().fetchOffsets(group.groupId(), topics, request.requireStable()));
+                // v9 (KIP-848): a member names itself and its epoch, checked for consumer groups.
+                Optional<String> memberId = context.apiVersion() >= 9 ? Optional.ofNullable(group.memberId()) : Optional.empty();
+                int memberEpoch = context.apiVersion() >= 9 ? group.memberEpoch() : -1;
+                futures.add(groups.coordinator().fetchOffsets(group.groupId(), memberId, memberEpoch, topics, request.requireStable()));
             }
             return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData();

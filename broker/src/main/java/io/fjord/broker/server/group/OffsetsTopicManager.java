@@ -64,6 +64,8 @@ public final class OffsetsTopicManager implements AutoCloseable {
                 .offsetMetadataMaxBytes(config.get(BrokerConfig.OFFSET_METADATA_MAX_BYTES))
                 .offsetsRetentionMs(config.get(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000L)
                 .offsetsRetentionCheckIntervalMs(config.get(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS))
+                .consumerGroupHeartbeatIntervalMs(config.get(BrokerConfig.GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS))
+                .consumerGroupSessionTimeoutMs(config.get(BrokerConfig.GROUP_CONSUMER_SESSION_TIMEOUT_MS))
                 .build();
     }
 

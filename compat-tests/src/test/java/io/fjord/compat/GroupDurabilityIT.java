@@ -131,4 +131,16 @@ class GroupDurabilityIT {
             }
         }
     }
+
+    @Test
+    void shouldReportAnUnknownGroupAsNotFoundLikeKafka4() throws Exception {
+        try (TestBroker broker = TestBroker.start(Map.of("offsets.topic.num.partitions", "3"));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            // ConsumerGroupDescribe answers GROUP_ID_NOT_FOUND, the Admin client falls back to
+            // DescribeGroups v6, which (KIP-1043) answers GROUP_ID_NOT_FOUND instead of a "Dead" group.
+            org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                            admin.describeConsumerGroups(List.of("no-such-group")).all().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.GroupIdNotFoundException.class);
+        }
+    }
 }

@@ -79,16 +79,17 @@ public final class MetadataHandler implements ApiHandler {
             boolean allowAutoCreate = (version < 4 || request.allowAutoTopicCreation())
                     && broker.config().get(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE);
             for (MetadataRequestData.MetadataRequestTopic requested : request.topics()) {
-                response.topics().add(requestedTopic(requested, allowAutoCreate, includeOperations));
+                response.topics().add(requestedTopic(requested, version, allowAutoCreate, includeOperations));
             }
         }
         return CompletableFuture.completedFuture(response);
     }
 
-    private MetadataResponseData.MetadataResponseTopic requestedTopic(MetadataRequestData.MetadataRequestTopic requested,
+    private MetadataResponseData.MetadataResponseTopic requestedTopic(MetadataRequestData.MetadataRequestTopic requested, short version,
                                                                       boolean allowAutoCreate, boolean includeOperations) {
         MetadataImage image = broker.controller().image();
-        if (requested.name() == null) {
+        // As Kafka: a non-zero topic id wins over the name (clients asking by id send a null or empty name).
+        if (requested.name() == null || (version >= 10 && !requested.topicId().equals(Uuid.ZERO))) {
             Uuid topicId = requested.topicId();
             Optional<TopicImage> byId = image.topic(topicId);
             return byId.map(topic -> topicMetadata(topic, includeOperations))

@@ -26,6 +26,7 @@ final class ConsumerGroupDescriber {
                     .setInstanceId(subscription.instanceId().orElse(null)).setRackId(subscription.rackId().orElse(null))
                     .setMemberEpoch(member.memberEpoch()).setClientId(subscription.clientId()).setClientHost(subscription.clientHost())
                     .setSubscribedTopicNames(new ArrayList<>(subscription.topicNames()))
+                    .setSubscribedTopicRegex(subscription.topicRegex().orElse(null))
                     .setAssignment(assignment(member.assigned(), topics))
                     .setTargetAssignment(assignment(group.targetOf(member.memberId()), topics))
                     .setMemberType(CONSUMER_MEMBER_TYPE));

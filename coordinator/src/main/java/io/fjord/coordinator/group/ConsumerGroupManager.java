@@ -111,9 +111,14 @@ final class ConsumerGroupManager {
                         "SubscribedTopicNames or SubscribedTopicRegex must be set in first request."));
             }
         }
-        if (request.subscribedTopicRegex() != null) {
-            // Regex subscriptions (KIP-848 v1, RE2/J syntax) are not implemented: refuse them clearly rather than ignore them.
-            return Optional.of(new ApiException(Errors.INVALID_REQUEST, "SubscribedTopicRegex is not supported by this broker."));
+        if (request.subscribedTopicRegex() != null && !request.subscribedTopicRegex().isEmpty()) {
+            // KIP-848 v1 regexes are RE2/J; java.util.regex accepts the same everyday syntax. A bad one is refused, never stored.
+            try {
+                java.util.regex.Pattern.compile(request.subscribedTopicRegex());
+            } catch (java.util.regex.PatternSyntaxException e) {
+                return Optional.of(new ApiException(Errors.INVALID_REQUEST, "SubscribedTopicRegex " + request.subscribedTopicRegex()
+                        + " is not a valid regular expression: " + e.getDescription()));
+            }
         }
         if (request.serverAssignor() != null && ConsumerGroupAssignor.byName(request.serverAssignor()).isEmpty()) {
             return Optional.of(new ApiException(Errors.UNSUPPORTED_ASSIGNOR, "ServerAssignor " + request.serverAssignor() + " is not supported. "
@@ -151,6 +156,7 @@ final class ConsumerGroupManager {
         }
         ConsumerGroupMember.Subscription subscription = subscription(context, request, Optional.of(before.subscription()));
         bumpEpoch |= !subscription.topicNames().equals(before.subscription().topicNames())
+                || !subscription.topicRegex().equals(before.subscription().topicRegex())
                 || !subscription.serverAssignor().equals(before.subscription().serverAssignor());
         ConsumerGroupMember updated = before.withSubscription(subscription);
         group.putMember(updated);
@@ -215,13 +221,20 @@ final class ConsumerGroupManager {
                 request.rebalanceTimeoutMs() != -1 ? request.rebalanceTimeoutMs() : previous.map(ConsumerGroupMember.Subscription::rebalanceTimeoutMs).orElse(0),
                 request.subscribedTopicNames() != null ? request.subscribedTopicNames()
                         : previous.map(ConsumerGroupMember.Subscription::topicNames).orElse(List.of()),
-                request.serverAssignor() != null ? Optional.of(request.serverAssignor()) : previous.flatMap(ConsumerGroupMember.Subscription::serverAssignor));
+                request.serverAssignor() != null ? Optional.of(request.serverAssignor()) : previous.flatMap(ConsumerGroupMember.Subscription::serverAssignor),
+                request.subscribedTopicRegex() != null
+                        ? Optional.of(request.subscribedTopicRegex()).filter(regex -> !regex.isEmpty())
+                        : previous.flatMap(ConsumerGroupMember.Subscription::topicRegex));
     }
 
     private static Map<String, TopicMetadataView.TopicInfo> resolveSubscribedTopics(ConsumerGroup group, TopicMetadataView topics) {
         Map<String, TopicMetadataView.TopicInfo> resolved = new HashMap<>();
+        java.util.Collection<String> allNames = null;
         for (ConsumerGroupMember member : group.members().values()) {
-            for (String name : member.subscription().topicNames()) {
+            if (member.subscription().topicRegex().isPresent() && allNames == null) {
+                allNames = topics.allTopicNames();
+            }
+            for (String name : member.subscription().subscribedAmong(allNames == null ? List.of() : allNames)) {
                 if (!resolved.containsKey(name)) {
                     topics.topic(name).ifPresent(topic -> resolved.put(name, topic));
                 }
@@ -235,7 +248,7 @@ final class ConsumerGroupManager {
         SortedMap<String, Set<Uuid>> subscriptions = new TreeMap<>();
         for (ConsumerGroupMember member : group.members().values()) {
             Set<Uuid> ids = new HashSet<>();
-            for (String name : member.subscription().topicNames()) {
+            for (String name : member.subscription().subscribedAmong(group.subscribedTopics().keySet())) {
                 TopicMetadataView.TopicInfo topic = group.subscribedTopics().get(name);
                 if (topic != null) {
                     ids.add(topic.topicId());

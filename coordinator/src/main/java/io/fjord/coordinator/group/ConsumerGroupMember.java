@@ -21,9 +21,25 @@ record ConsumerGroupMember(String memberId, int memberEpoch, int previousMemberE
 
     /** What the member tells about itself; absent values are empty {@link Optional}s, never null. */
     record Subscription(Optional<String> instanceId, Optional<String> rackId, String clientId, String clientHost,
-                        int rebalanceTimeoutMs, List<String> topicNames, Optional<String> serverAssignor) {
+                        int rebalanceTimeoutMs, List<String> topicNames, Optional<String> serverAssignor,
+                        Optional<String> topicRegex) {
         public Subscription {
             topicNames = List.copyOf(topicNames);
+        }
+
+        /** The topics this member subscribes to among {@code known}: its names plus the non-internal names its regex matches. */
+        java.util.Set<String> subscribedAmong(java.util.Collection<String> known) {
+            java.util.Set<String> subscribed = new java.util.TreeSet<>(topicNames);
+            if (topicRegex.isPresent()) {
+                java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(topicRegex.get());
+                for (String name : known) {
+                    // KIP-848: internal topics never match a regex subscription.
+                    if (!name.startsWith("__") && pattern.matcher(name).matches()) {
+                        subscribed.add(name);
+                    }
+                }
+            }
+            return subscribed;
         }
     }
 

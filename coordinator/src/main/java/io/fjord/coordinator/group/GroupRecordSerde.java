@@ -47,6 +47,7 @@ import java.util.OptionalLong;
  *   cmember                       | string memberId | int32 memberEpoch | int32 previousMemberEpoch | int8 state |
  *                                 | nullable string instanceId | nullable string rackId | string clientId | string clientHost |
  *                                 | int32 rebalanceTimeout | nullable string serverAssignor | int32 topicCount | string topic* |
+ *                                 | nullable string topicRegex |
  *                                 | partitions assigned | partitions pendingRevocation | partitions target |
  *   partitions                    | int32 topicCount | (int64 topicIdHigh | int64 topicIdLow | int32 count | int32 partition*)* |
  *
@@ -246,6 +247,7 @@ final class GroupRecordSerde {
                 writer.string(subscription.serverAssignor().orElse(null));
                 writer.int32(subscription.topicNames().size());
                 subscription.topicNames().forEach(writer::string);
+                writer.string(subscription.topicRegex().orElse(null));
                 writePartitions(writer, member.assigned());
                 writePartitions(writer, member.pendingRevocation());
                 writePartitions(writer, value.target());
@@ -288,8 +290,9 @@ final class GroupRecordSerde {
                 for (int t = 0; t < topicCount; t++) {
                     topics.add(readString(value));
                 }
+                Optional<String> topicRegex = Optional.ofNullable(readString(value));
                 ConsumerGroupMember.Subscription subscription = new ConsumerGroupMember.Subscription(instanceId, rackId, clientId,
-                        clientHost, rebalanceTimeoutMs, topics, assignor);
+                        clientHost, rebalanceTimeoutMs, topics, assignor, topicRegex);
                 MemberAssignment assigned = readPartitions(value);
                 MemberAssignment pending = readPartitions(value);
                 MemberAssignment target = readPartitions(value);

@@ -144,7 +144,7 @@ final class OffsetManager {
     /** True when some member of the KIP-848 group {@code groupId} subscribes to {@code topic}. */
     private boolean subscribedByConsumerGroup(String groupId, String topic) {
         ConsumerGroup group = shard.consumerGroup(groupId);
-        return group != null && group.members().values().stream().anyMatch(member -> member.subscription().topicNames().contains(topic));
+        return group != null && group.members().values().stream().anyMatch(member -> member.subscription().subscribedAmong(java.util.List.of(topic)).contains(topic));
     }
 
     /** Kafka's classic validateOffsetCommit. */

@@ -19,4 +19,9 @@ public interface TopicMetadataView {
     Optional<TopicInfo> topic(String name);
 
     Optional<TopicInfo> topic(Uuid topicId);
+
+    /** Every topic name, for regex subscriptions (KIP-848 SubscribedTopicRegex). */
+    default java.util.Collection<String> allTopicNames() {
+        return java.util.List.of();
+    }
 }

@@ -53,6 +53,11 @@ class ConsumerGroupProtocolTest {
         public Optional<TopicInfo> topic(Uuid topicId) {
             return topicsByName.values().stream().filter(t -> t.topicId().equals(topicId)).findFirst();
         }
+
+        @Override
+        public java.util.Collection<String> allTopicNames() {
+            return List.copyOf(topicsByName.keySet());
+        }
     };
     private long nowMs = 1_000_000L;
     private GroupCoordinatorShard shard = newShard();
@@ -228,11 +233,33 @@ class ConsumerGroupProtocolTest {
     }
 
     @Test
-    void shouldRejectARegexSubscriptionClearly() {
+    void shouldRejectAnInvalidRegexSubscriptionClearly() {
         ConsumerGroupHeartbeatResponseData response = send(new ConsumerGroupHeartbeatRequestData().setGroupId(GROUP).setMemberId("a")
-                .setMemberEpoch(0).setRebalanceTimeoutMs(1000).setSubscribedTopicRegex("ord.*").setTopicPartitions(new ArrayList<>()));
+                .setMemberEpoch(0).setRebalanceTimeoutMs(1000).setSubscribedTopicRegex("ord[").setTopicPartitions(new ArrayList<>()));
         assertEquals(Errors.INVALID_REQUEST.code(), response.errorCode());
-        assertTrue(response.errorMessage().contains("Regex"));
+        assertTrue(response.errorMessage().contains("SubscribedTopicRegex"));
+    }
+
+    @Test
+    void shouldAssignEveryPartitionOfTheTopicsARegexMatchesAndPickUpNewOnes() {
+        ConsumerGroupHeartbeatResponseData joined = send(new ConsumerGroupHeartbeatRequestData().setGroupId(GROUP).setMemberId("a")
+                .setMemberEpoch(0).setRebalanceTimeoutMs(1000).setSubscribedTopicRegex("ord.*").setTopicPartitions(new ArrayList<>()));
+        assertEquals(Errors.NONE.code(), joined.errorCode());
+        assertEquals(6, joined.assignment().topicPartitions().stream().mapToInt(t -> t.partitions().size()).sum());
+        assertTrue(joined.assignment().topicPartitions().stream().allMatch(t -> t.topicId().equals(ORDERS_ID)));
+
+        Uuid ordersEuId = new Uuid(42L, 42L);
+        topicsByName.put("orders-eu", new TopicMetadataView.TopicInfo(ordersEuId, "orders-eu", 2));
+        ConsumerGroupHeartbeatRequestData next = new ConsumerGroupHeartbeatRequestData().setGroupId(GROUP).setMemberId("a")
+                .setMemberEpoch(joined.memberEpoch()).setTopicPartitions(new ArrayList<>());
+        for (ConsumerGroupHeartbeatResponseData.TopicPartitions owned : joined.assignment().topicPartitions()) {
+            next.topicPartitions().add(new ConsumerGroupHeartbeatRequestData.TopicPartitions().setTopicId(owned.topicId())
+                    .setPartitions(new ArrayList<>(owned.partitions())));
+        }
+        ConsumerGroupHeartbeatResponseData grown = send(next);
+        assertEquals(Errors.NONE.code(), grown.errorCode());
+        assertTrue(grown.memberEpoch() > joined.memberEpoch());
+        assertEquals(8, grown.assignment().topicPartitions().stream().mapToInt(t -> t.partitions().size()).sum());
     }
 
     @Test

@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * ConsumerGroupHeartbeat (key 68), versions 0-1: the KIP-848 consumer group protocol
  * ({@code group.protocol=consumer}). Joins, subscription changes, reconciliation and leaves all go
  * through this one API; the group's coordinator computes assignments by topic id with a server-side
- * assignor (uniform or range). v1 (KIP-1082): the client generates its member id; regex
- * subscriptions are refused with INVALID_REQUEST (not implemented).
+ * assignor (uniform or range). v1 (KIP-1082): the client generates its member id and may subscribe
+ * with a regex, which the coordinator resolves against the broker's topics.
  */
 public final class ConsumerGroupHeartbeatHandler implements ApiHandler {
 

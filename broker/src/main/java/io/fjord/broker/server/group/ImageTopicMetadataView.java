@@ -26,6 +26,11 @@ public final class ImageTopicMetadataView implements TopicMetadataView {
     }
 
     @Override
+    public java.util.Collection<String> allTopicNames() {
+        return broker.controller().image().topics().stream().map(io.fjord.metadata.TopicImage::name).toList();
+    }
+
+    @Override
     public Optional<TopicInfo> topic(Uuid topicId) {
         return broker.controller().image().topic(topicId).map(ImageTopicMetadataView::info);
     }

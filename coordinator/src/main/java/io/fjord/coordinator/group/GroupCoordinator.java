@@ -1,5 +1,6 @@
 package io.fjord.coordinator.group;
 
+import io.fjord.coordinator.CoordinatorEventLoop;
 import io.fjord.common.Time;
 import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.ConsumerGroupDescribeResponseData;
@@ -34,10 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -67,8 +64,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final CoordinatorLog log;
     private final Time time;
     private final RandomGenerator random;
-    private final ScheduledThreadPoolExecutor eventLoop;
-    private final AtomicInteger pendingEvents = new AtomicInteger();
+    private final CoordinatorEventLoop eventLoop;
     /** Loaded shards by partition; touched only on the event loop. */
     private final Map<Integer, GroupCoordinatorShard> shards = new HashMap<>();
     private volatile boolean closed;
@@ -78,16 +74,11 @@ public final class GroupCoordinator implements AutoCloseable {
         this.log = log;
         this.time = time;
         this.random = random;
-        this.eventLoop = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "fjord-group-coordinator");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.eventLoop.setRemoveOnCancelPolicy(true);
+        this.eventLoop = new CoordinatorEventLoop("fjord-group-coordinator", MAX_PENDING_EVENTS);
     }
 
     public void start() {
-        eventLoop.scheduleWithFixedDelay(this::pollShards, POLL_INTERVAL_MS, POLL_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        eventLoop.scheduleWithFixedDelay(this::pollShards, POLL_INTERVAL_MS);
     }
 
     public GroupCoordinatorConfig config() {
@@ -315,31 +306,10 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Runs {@code task} on the event loop; when it cannot run or fails, the future holds {@code onError}'s value. */
     private <T> CompletableFuture<T> runOnLoop(java.util.function.Supplier<T> task, Function<Errors, T> onError) {
-        CompletableFuture<T> future = new CompletableFuture<>();
         if (closed) {
-            future.complete(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
-            return future;
+            return CompletableFuture.completedFuture(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
         }
-        if (pendingEvents.incrementAndGet() > MAX_PENDING_EVENTS) {
-            pendingEvents.decrementAndGet();
-            future.complete(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
-            return future;
-        }
-        try {
-            eventLoop.execute(() -> {
-                pendingEvents.decrementAndGet();
-                try {
-                    future.complete(task.get());
-                } catch (RuntimeException e) {
-                    LOG.error("Group coordinator event failed; answering UNKNOWN_SERVER_ERROR", e);
-                    future.complete(onError.apply(Errors.UNKNOWN_SERVER_ERROR));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            pendingEvents.decrementAndGet();
-            future.complete(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
-        }
-        return future;
+        return eventLoop.call(task, onError);
     }
 
     private void pollShards() {
@@ -360,21 +330,13 @@ public final class GroupCoordinator implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            eventLoop.submit(() -> {
-                long nowMs = time.milliseconds();
-                for (GroupCoordinatorShard shard : shards.values()) {
-                    shard.unload(nowMs);
-                }
-                shards.clear();
-            }).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("Unloading the group coordinator did not finish cleanly", e);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("Group coordinator event loop already stopped");
-        }
+        eventLoop.runAndWait(() -> {
+            long nowMs = time.milliseconds();
+            for (GroupCoordinatorShard shard : shards.values()) {
+                shard.unload(nowMs);
+            }
+            shards.clear();
+        }, 10_000);
         eventLoop.shutdownNow();
     }
 }

@@ -1,5 +1,6 @@
 package io.fjord.coordinator.transaction;
 
+import io.fjord.coordinator.CoordinatorEventLoop;
 import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.errors.Errors;
@@ -18,10 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -58,8 +55,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     private final ProducerIdGenerator producerIds;
     private final TransactionMarkerWriter markerWriter;
     private final Time time;
-    private final ScheduledThreadPoolExecutor eventLoop;
-    private final AtomicInteger pendingEvents = new AtomicInteger();
+    private final CoordinatorEventLoop eventLoop;
     /** Loaded shards by partition; touched only on the event loop. */
     private final Map<Integer, TransactionCoordinatorShard> shards = new HashMap<>();
     private volatile boolean closed;
@@ -71,16 +67,11 @@ public final class TransactionCoordinator implements AutoCloseable {
         this.producerIds = producerIds;
         this.markerWriter = markerWriter;
         this.time = time;
-        this.eventLoop = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "fjord-transaction-coordinator");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.eventLoop.setRemoveOnCancelPolicy(true);
+        this.eventLoop = new CoordinatorEventLoop("fjord-transaction-coordinator", MAX_PENDING_EVENTS);
     }
 
     public void start() {
-        eventLoop.scheduleWithFixedDelay(this::pollShards, POLL_INTERVAL_MS, POLL_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        eventLoop.scheduleWithFixedDelay(this::pollShards, POLL_INTERVAL_MS);
     }
 
     public TransactionCoordinatorConfig config() {
@@ -245,54 +236,19 @@ public final class TransactionCoordinator implements AutoCloseable {
     }
 
     private void execute(Runnable task) {
-        try {
-            eventLoop.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.error("Transaction coordinator task failed", e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            LOG.debug("Transaction coordinator stopped; dropping an internal task");
-        }
+        eventLoop.execute(task);
     }
 
     private void schedule(Runnable task, long delayMs) {
-        try {
-            eventLoop.schedule(task, delayMs, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("Transaction coordinator stopped; dropping a retry");
-        }
+        eventLoop.schedule(task, delayMs);
     }
 
     /** Runs {@code task} on the event loop; when it cannot run or fails, the future holds {@code onError}'s value. */
     private <T> CompletableFuture<T> runOnLoop(Supplier<T> task, Function<Errors, T> onError) {
-        CompletableFuture<T> future = new CompletableFuture<>();
         if (closed) {
-            future.complete(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
-            return future;
+            return CompletableFuture.completedFuture(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
         }
-        if (pendingEvents.incrementAndGet() > MAX_PENDING_EVENTS) {
-            pendingEvents.decrementAndGet();
-            future.complete(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
-            return future;
-        }
-        try {
-            eventLoop.execute(() -> {
-                pendingEvents.decrementAndGet();
-                try {
-                    future.complete(task.get());
-                } catch (RuntimeException e) {
-                    LOG.error("Transaction coordinator event failed; answering UNKNOWN_SERVER_ERROR", e);
-                    future.complete(onError.apply(Errors.UNKNOWN_SERVER_ERROR));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            pendingEvents.decrementAndGet();
-            future.complete(onError.apply(Errors.COORDINATOR_NOT_AVAILABLE));
-        }
-        return future;
+        return eventLoop.call(task, onError);
     }
 
     private void pollShards() {
@@ -314,15 +270,7 @@ public final class TransactionCoordinator implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            eventLoop.submit(shards::clear).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("Unloading the transaction coordinator did not finish cleanly", e);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("Transaction coordinator event loop already stopped");
-        }
+        eventLoop.runAndWait(shards::clear, 10_000);
         eventLoop.shutdownNow();
     }
 }

@@ -2,20 +2,13 @@ package io.fjord.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Restart time with many partitions (the broker-core issue's figure): create one topic of
@@ -25,8 +18,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *   <li>stop cleanly (SIGTERM) and restart: the clean-shutdown path;</li>
  * </ol>
  * each timed from fork to the first answered ApiVersions and to the first fetch that returns
- * records (a consumer, built before the fork so no client start-up is counted, assigned to every
- * partition from the beginning). Runs Kafka and Fjord alike, one after the other. Single driver
+ * records ({@link RestartProbe}: a consumer built before the fork, assigned to every partition from
+ * the beginning). Runs Kafka and Fjord alike, one after the other. Single driver
  * thread; writes a marked section of docs/benchmarks.md and a results.tsv.
  */
 public final class RestartTime {
@@ -124,52 +117,23 @@ public final class RestartTime {
     /** Starts the broker over the existing data; records ready and first-fetch times; stops it cleanly or hard. */
     private static void timeRestart(BenchEnvironment env, BrokerSpec spec, int round, RunCase runCase, String how, String topic,
                                     int partitions, long startTimeoutMs, List<Sample> samples, boolean measuredAfterCleanStop) throws Exception {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(spec.bootstrap()))) {
-            List<TopicPartition> all = new ArrayList<>();
-            for (int p = 0; p < partitions; p++) {
-                all.add(new TopicPartition(topic, p));
-            }
-            consumer.assign(all);
-            consumer.seekToBeginning(all);
-            BrokerProcess broker = BrokerProcess.start(spec, env, startTimeoutMs);
-            try {
-                double fetchMs = firstFetchMs(consumer, broker, startTimeoutMs);
-                add(samples, round, spec, runCase, "restart " + how + ": to first answered ApiVersions", "ms",
-                    Figure.Better.LOWER, broker.readiness().readyMs());
-                add(samples, round, spec, runCase, "restart " + how + ": to first fetch with records", "ms", Figure.Better.LOWER, fetchMs);
-                Compare.log(String.format(Locale.ROOT, "  %s restart %s: ready %.0f ms, first fetch %.0f ms", spec.name(), how,
-                    broker.readiness().readyMs(), fetchMs));
-            } finally {
-                if (!measuredAfterCleanStop) {
-                    double stopMs = broker.stopCleanly(startTimeoutMs);
-                    add(samples, round, spec, runCase, "clean shutdown (SIGTERM to exit)", "ms", Figure.Better.INFO, stopMs);
-                } else {
-                    broker.close();
-                }
+        RestartProbe.Restarted restarted = RestartProbe.restart(env, spec, topic, partitions, startTimeoutMs);
+        BrokerProcess broker = restarted.broker();
+        try {
+            add(samples, round, spec, runCase, "restart " + how + ": to first answered ApiVersions", "ms", Figure.Better.LOWER,
+                restarted.readyMs());
+            add(samples, round, spec, runCase, "restart " + how + ": to first fetch with records", "ms", Figure.Better.LOWER,
+                restarted.firstFetchMs());
+            Compare.log(String.format(Locale.ROOT, "  %s restart %s: ready %.0f ms, first fetch %.0f ms", spec.name(), how,
+                restarted.readyMs(), restarted.firstFetchMs()));
+        } finally {
+            if (!measuredAfterCleanStop) {
+                double stopMs = broker.stopCleanly(startTimeoutMs);
+                add(samples, round, spec, runCase, "clean shutdown (SIGTERM to exit)", "ms", Figure.Better.INFO, stopMs);
+            } else {
+                broker.close();
             }
         }
-    }
-
-    private static double firstFetchMs(KafkaConsumer<byte[], byte[]> consumer, BrokerProcess broker, long timeoutMs) {
-        long deadlineNs = broker.startNs() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (System.nanoTime() < deadlineNs) {
-            if (!consumer.poll(Duration.ofMillis(50)).isEmpty()) {
-                return (System.nanoTime() - broker.startNs()) / 1e6;
-            }
-        }
-        throw new IllegalStateException(broker.spec().name() + ": no records fetched within " + timeoutMs + " ms of the restart");
-    }
-
-    private static Properties consumerProps(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        // Availability, not bandwidth: a small first response.
-        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, "1048576");
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "65536");
-        return props;
     }
 
     /** What one sequence ran: the topic's partition count and the data written. */

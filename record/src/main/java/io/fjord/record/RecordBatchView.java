@@ -286,6 +286,98 @@ public final class RecordBatchView {
         return new RecordIterator(data, count);
     }
 
+    /**
+     * Walks every record of the batch (decompressed if needed into at most {@code maxDecompressedBytes})
+     * checking the same structure {@link #records(int)} checks, but without creating a record, a
+     * slice or a header: the produce path validates every record of every batch, and this is that
+     * pass at the cost of reading the varints. Malformed records throw CORRUPT_MESSAGE.
+     */
+    public RecordsSummary scanRecords(int maxDecompressedBytes) {
+        ByteBuffer data = buffer.slice(position + RECORDS_OFFSET, sizeInBytes() - RECORDS_OFFSET);
+        CompressionType compression = compressionType();
+        if (compression != CompressionType.NONE) {
+            data = compression.decompress(data, maxDecompressedBytes);
+        }
+        int count = recordsCount();
+        if (count < 0 || (long) count * MIN_RECORD_BYTES > data.remaining()) {
+            throw new ApiException(Errors.CORRUPT_MESSAGE,
+                "batch at offset " + baseOffset() + " claims " + count + " records in " + data.remaining() + " bytes");
+        }
+        long baseTimestamp = baseTimestamp();
+        boolean logAppendTime = timestampType() == TimestampType.LOG_APPEND_TIME;
+        long batchMaxTimestamp = maxTimestamp();
+        long maxTimestamp = NO_TIMESTAMP;
+        long minSet = Long.MAX_VALUE;
+        long maxSet = Long.MIN_VALUE;
+        int firstBadDelta = -1;
+        int badDelta = 0;
+        int nullKeys = 0;
+        for (int index = 0; index < count; index++) {
+            int length = Varint.readVarint(data);
+            if (length < MIN_RECORD_BYTES - 1 || length > data.remaining()) {
+                throw scanCorrupt("record length " + length + " with " + data.remaining() + " bytes left");
+            }
+            int end = data.position() + length;
+            int limit = data.limit();
+            data.limit(end);
+            data.get(); // attributes: unused in v2
+            long timestampDelta = Varint.readVarlong(data);
+            int offsetDelta = Varint.readVarint(data);
+            if (skipField(data) < 0) {
+                nullKeys++;
+            }
+            skipField(data);
+            int headerCount = Varint.readVarint(data);
+            // Each header takes at least two bytes (two length varints).
+            if (headerCount < 0 || headerCount > data.remaining() / 2) {
+                throw scanCorrupt("invalid header count " + headerCount);
+            }
+            for (int h = 0; h < headerCount; h++) {
+                int keyLength = Varint.readVarint(data);
+                if (keyLength < 0 || keyLength > data.remaining()) {
+                    throw scanCorrupt("invalid header key length " + keyLength);
+                }
+                data.position(data.position() + keyLength);
+                skipField(data);
+            }
+            if (data.hasRemaining()) {
+                throw scanCorrupt("record at offset delta " + offsetDelta + " has " + data.remaining() + " trailing bytes");
+            }
+            data.limit(limit);
+            if (offsetDelta != index && firstBadDelta < 0) {
+                firstBadDelta = index;
+                badDelta = offsetDelta;
+            }
+            long timestamp = logAppendTime ? batchMaxTimestamp : baseTimestamp + timestampDelta;
+            maxTimestamp = Math.max(maxTimestamp, timestamp);
+            if (timestamp != NO_TIMESTAMP) {
+                minSet = Math.min(minSet, timestamp);
+                maxSet = Math.max(maxSet, timestamp);
+            }
+        }
+        if (data.hasRemaining()) {
+            throw scanCorrupt(data.remaining() + " bytes after the last of " + count + " records");
+        }
+        return new RecordsSummary(maxTimestamp, minSet, maxSet, firstBadDelta, badDelta, nullKeys);
+    }
+
+    /** Skips a length-prefixed field; returns its length (-1 for null). */
+    private int skipField(ByteBuffer data) {
+        int length = Varint.readVarint(data);
+        if (length == -1) {
+            return -1;
+        }
+        if (length < -1 || length > data.remaining()) {
+            throw scanCorrupt("invalid field length " + length + " with " + data.remaining() + " bytes left");
+        }
+        data.position(data.position() + length);
+        return length;
+    }
+
+    private ApiException scanCorrupt(String message) {
+        return new ApiException(Errors.CORRUPT_MESSAGE, "batch at offset " + baseOffset() + ": " + message);
+    }
+
     /** All records in a list (tests and control-plane paths). */
     public List<Record> recordList(int maxDecompressedBytes) {
         List<Record> records = new ArrayList<>();

@@ -88,6 +88,50 @@ class RecordBatchPropertiesTest {
         }
     }
 
+    @Property(tries = 150)
+    void scanningAgreesWithParsing(@ForAll("inputs") List<Input> inputs, @ForAll CompressionType compression) {
+        RecordBatchView batch = build(inputs, compression).batchList().get(0);
+        RecordsSummary summary = batch.scanRecords(1 << 24);
+        List<Record> parsed = batch.recordList(1 << 24);
+        assertThat(summary.offsetDeltasSequential()).isTrue();
+        assertThat(summary.nullKeys()).isEqualTo((int) parsed.stream().filter(r -> r.key() == null).count());
+        assertThat(summary.maxTimestamp()).isEqualTo(parsed.stream().mapToLong(Record::timestamp).max().orElseThrow());
+        assertThat(summary.minSetTimestamp()).isEqualTo(parsed.stream().mapToLong(Record::timestamp).min().orElseThrow());
+        assertThat(summary.maxSetTimestamp()).isEqualTo(summary.maxTimestamp());
+    }
+
+    @Property(tries = 300)
+    void scanningGarbageFailsExactlyWhenParsingDoes(@ForAll("inputs") List<Input> inputs, @ForAll @IntRange(min = 0, max = 1_000_000) int where,
+                                                    @ForAll @IntRange(min = 1, max = 255) int flip) {
+        ByteBuffer buffer = build(inputs, CompressionType.NONE).buffer();
+        int index = RecordBatchView.RECORDS_OFFSET + where % (buffer.remaining() - RecordBatchView.RECORDS_OFFSET);
+        buffer.put(index, (byte) (buffer.get(index) ^ flip));
+        RecordBatchView batch = new RecordBatchView(buffer, 0);
+        ApiException parseFailure = null;
+        List<Record> parsed = new ArrayList<>();
+        try {
+            batch.records(1 << 20).forEachRemaining(parsed::add);
+        } catch (ApiException e) {
+            parseFailure = e;
+        }
+        ApiException scanFailure = null;
+        RecordsSummary summary = null;
+        try {
+            summary = batch.scanRecords(1 << 20);
+        } catch (ApiException e) {
+            scanFailure = e;
+        }
+        assertThat(scanFailure == null).as("scan failure %s vs parse failure %s", scanFailure, parseFailure).isEqualTo(parseFailure == null);
+        if (summary != null) {
+            boolean sequential = true;
+            for (int i = 0; i < parsed.size(); i++) {
+                sequential &= parsed.get(i).offset() - batch.baseOffset() == i;
+            }
+            assertThat(summary.offsetDeltasSequential()).isEqualTo(sequential);
+            assertThat(summary.nullKeys()).isEqualTo((int) parsed.stream().filter(r -> r.key() == null).count());
+        }
+    }
+
     private static MemoryRecords build(List<Input> inputs, CompressionType compression) {
         MemoryRecordsBuilder builder = MemoryRecordsBuilder.builder().compression(compression);
         for (Input in : inputs) {

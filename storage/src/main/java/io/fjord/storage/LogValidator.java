@@ -9,6 +9,7 @@ import io.fjord.record.MemoryRecords;
 import io.fjord.record.MemoryRecordsBuilder;
 import io.fjord.record.Record;
 import io.fjord.record.RecordBatchView;
+import io.fjord.record.RecordsSummary;
 import io.fjord.record.TimestampType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -103,7 +104,24 @@ final class LogValidator {
 
     private static ValidatedBatch validateRecords(RecordBatchView batch, LogConfig config, long nowMs) {
         boolean checkTimestamps = config.messageTimestampType() == TimestampType.CREATE_TIME;
-        boolean requireKeys = config.compact() && !batch.isControlBatch();
+        if (!batch.isControlBatch()) {
+            // The hot path: one allocation-free pass over the varints of every record.
+            RecordsSummary summary = batch.scanRecords(decompressionLimit(config));
+            if (!summary.offsetDeltasSequential()) {
+                throw new ApiException(Errors.INVALID_RECORD, "record has offset delta " + summary.badOffsetDelta()
+                    + ", expected " + summary.firstBadOffsetDelta());
+            }
+            if (config.compact() && summary.nullKeys() > 0) {
+                throw new ApiException(Errors.INVALID_RECORD, "compacted topics require a key on every record");
+            }
+            if (checkTimestamps && summary.minSetTimestamp() <= summary.maxSetTimestamp()) {
+                // The window check is monotone: if any timestamp is outside, the smallest or the largest is.
+                checkTimestamp(summary.minSetTimestamp(), nowMs, config);
+                checkTimestamp(summary.maxSetTimestamp(), nowMs, config);
+            }
+            return new ValidatedBatch(batch, summary.maxTimestamp(), null);
+        }
+        // Control batches (transaction markers written by the coordinator): one record, parsed.
         Iterator<Record> records = batch.records(decompressionLimit(config));
         long maxTimestamp = RecordBatchView.NO_TIMESTAMP;
         int expectedDelta = 0;
@@ -114,19 +132,14 @@ final class LogValidator {
                 throw new ApiException(Errors.INVALID_RECORD, "record has offset delta " + (record.offset() - batch.baseOffset())
                     + ", expected " + expectedDelta);
             }
-            if (requireKeys && record.key() == null) {
-                throw new ApiException(Errors.INVALID_RECORD, "compacted topics require a key on every record");
-            }
             if (checkTimestamps && record.timestamp() != RecordBatchView.NO_TIMESTAMP) {
                 checkTimestamp(record.timestamp(), nowMs, config);
             }
-            if (batch.isControlBatch()) {
-                marker = parseMarker(record);
-            }
+            marker = parseMarker(record);
             maxTimestamp = Math.max(maxTimestamp, record.timestamp());
             expectedDelta++;
         }
-        if (batch.isControlBatch() && expectedDelta != 1) {
+        if (expectedDelta != 1) {
             throw new ApiException(Errors.INVALID_RECORD, "a control batch holds exactly one record, not " + expectedDelta);
         }
         return new ValidatedBatch(batch, maxTimestamp, marker);

@@ -25,6 +25,12 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // Netty's leak detector samples buffer allocations with a stack trace each; the tests keep
+        // it on (they run the broker in-process), a served broker does not pay for it unless asked
+        // with -Dio.netty.leakDetection.level=simple.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
         Map<String, String> properties;
         try {
             properties = parseArguments(args);

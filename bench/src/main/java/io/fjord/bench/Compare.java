@@ -68,6 +68,9 @@ public final class Compare {
     private void run() throws Exception {
         long startNs = System.nanoTime();
         log("work dir " + options.workDir());
+        if (options.brokers().contains("fjord")) {
+            FjordBrokerSpec.primeStartupCache(env, options.workDir().resolve("fjord-prime"), options.ports().fjord(), options.startTimeoutMs());
+        }
         for (int round = 1; round <= options.rounds(); round++) {
             for (String broker : options.brokers()) {
                 runBrokerRound(spec(broker), round);

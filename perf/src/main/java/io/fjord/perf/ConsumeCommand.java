@@ -1,0 +1,81 @@
+package io.fjord.perf;
+
+import io.fjord.common.Time;
+import io.fjord.perf.consume.ConsumeConfig;
+import io.fjord.perf.consume.ConsumePerf;
+import io.fjord.perf.consume.ConsumeResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code fjord perf consume}: options as Kafka's consumer configs name them; validation lives in
+ * {@link ConsumeConfig}, whose messages name the option.
+ */
+@Command(name = "consume", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Read a topic from its earliest offsets (no consumer group) and report throughput.",
+        "Records are counted from the batch headers; bytes are record-batch bytes as received.",
+        "Prints a summary and one line 'RESULT records=.. bytes=.. seconds=.. mbPerSec=.. recPerSec=..'."})
+final class ConsumeCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--bootstrap-server", required = true, paramLabel = "HOST:PORT", description = "The broker to bootstrap from.")
+    private String bootstrapServer;
+
+    @Option(names = "--topic", required = true, description = "The topic to read, every partition from its earliest offset.")
+    private String topic;
+
+    @Option(names = "--num-records", required = true, paramLabel = "N", description = "Stop after this many records.")
+    private long numRecords;
+
+    @Option(names = "--fetch-max-bytes", defaultValue = "52428800", paramLabel = "BYTES", description = "fetch.max.bytes. Default: ${DEFAULT-VALUE}.")
+    private int fetchMaxBytes;
+
+    @Option(names = "--max-partition-fetch-bytes", defaultValue = "1048576", paramLabel = "BYTES", description = "max.partition.fetch.bytes. Default: ${DEFAULT-VALUE}.")
+    private int maxPartitionFetchBytes;
+
+    @Option(names = "--fetch-max-wait-ms", defaultValue = "500", paramLabel = "MS", description = "fetch.max.wait.ms. Default: ${DEFAULT-VALUE}.")
+    private int fetchMaxWaitMs;
+
+    @Option(names = "--timeout-ms", defaultValue = "10000", paramLabel = "MS", description = "Give up after this long without a record (exit code 1). Default: ${DEFAULT-VALUE}.")
+    private long timeoutMs;
+
+    @Option(names = "--check-crc", description = "Verify every batch's CRC-32C (check.crcs).")
+    private boolean checkCrc;
+
+    @Option(names = "--request-timeout-ms", defaultValue = "30000", paramLabel = "MS", description = "request.timeout.ms. Default: ${DEFAULT-VALUE}.")
+    private int requestTimeoutMs;
+
+    @Option(names = "--client-id", defaultValue = "fjord-perf-consumer", description = "client.id. Default: ${DEFAULT-VALUE}.")
+    private String clientId;
+
+    @Option(names = "--reporting-interval", defaultValue = "5000", paramLabel = "MS", description = "Milliseconds between progress lines. Default: ${DEFAULT-VALUE}.")
+    private long reportingIntervalMs;
+
+    @Override
+    public Integer call() {
+        ConsumeConfig config = config();
+        PrintWriter out = spec.commandLine().getOut();
+        ConsumeResult result = new ConsumePerf(config, out, Time.SYSTEM).run();
+        out.println(result.summaryLine());
+        out.println(result.resultLine());
+        out.flush();
+        return result.complete() ? PerfMain.EXIT_OK : PerfMain.EXIT_FAILED;
+    }
+
+    ConsumeConfig config() {
+        try {
+            return new ConsumeConfig(BrokerAddress.parse(bootstrapServer), topic, numRecords, fetchMaxBytes, maxPartitionFetchBytes,
+                fetchMaxWaitMs, timeoutMs, checkCrc, requestTimeoutMs, clientId, reportingIntervalMs);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage().startsWith("--") ? e.getMessage() : "--bootstrap-server " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.fjord.perf.consume;
+
+import io.fjord.common.Time;
+import io.fjord.common.errors.Errors;
+import io.fjord.perf.PerfException;
+import io.fjord.perf.client.BrokerConnection;
+import io.fjord.perf.client.ConnectionConfig;
+import io.fjord.perf.client.InFlightRequest;
+import io.fjord.perf.client.PerfClient;
+import io.fjord.perf.client.ResponseListener;
+import io.fjord.perf.client.TopicMetadata;
+import io.fjord.protocol.message.ApiMessageType;
+import io.fjord.protocol.message.FetchRequestData;
+import io.fjord.protocol.message.FetchResponseData;
+import io.fjord.protocol.message.ListOffsetsRequestData;
+import io.fjord.protocol.message.ListOffsetsResponseData;
+import io.fjord.protocol.types.ApiMessage;
+import io.fjord.record.BaseRecords;
+import io.fjord.record.MemoryRecords;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The consume load: reads a topic from its earliest offsets with sessionless Fetch requests
+ * (SessionId 0, SessionEpoch -1: every request lists every partition), one request in flight per
+ * leader, and counts records and bytes from the batch headers ({@link BatchCounter}) until
+ * {@code numRecords} have arrived or nothing has arrived for {@code timeoutMs}.
+ *
+ * <p>Partitions are listed in a rotating order so that no partition is always the one the broker's
+ * byte limit cuts off. Any broker error code ends the run.
+ *
+ * <p>Used once per run by {@code ConsumeCommand}, on the caller's thread.
+ */
+public final class ConsumePerf implements ResponseListener {
+
+    private static final long METADATA_TIMEOUT_MS = 60_000;
+    private static final long EARLIEST_TIMESTAMP = -2L;
+    private static final int CONSUMER_REPLICA_ID = -1;
+    /** Room above fetch.max.bytes for headers and a first batch larger than the limits (KIP-74). */
+    private static final int RESPONSE_SLACK_BYTES = 64 * 1024 * 1024;
+
+    private final ConsumeConfig config;
+    private final PrintWriter out;
+    private final Time time;
+    private final BatchCounter counter;
+    private long[] positions;
+    private long lastRecordNs;
+
+    public ConsumePerf(ConsumeConfig config, PrintWriter out, Time time) {
+        this.config = config;
+        this.out = out;
+        this.time = time;
+        this.counter = new BatchCounter(config.checkCrc());
+    }
+
+    /** One leader, the partitions it leads and whether a Fetch to it awaits its answer. */
+    private static final class Leader {
+        final BrokerConnection connection;
+        final int[] partitions;
+        final short fetchVersion;
+        int rotation;
+        boolean fetching;
+
+        Leader(BrokerConnection connection, int[] partitions, short fetchVersion) {
+            this.connection = connection;
+            this.partitions = partitions;
+            this.fetchVersion = fetchVersion;
+        }
+    }
+
+    public ConsumeResult run() {
+        int maxResponseBytes = (int) Math.min(Integer.MAX_VALUE - 8L, (long) Math.max(config.fetchMaxBytes(), config.maxPartitionFetchBytes()) + RESPONSE_SLACK_BYTES);
+        ConnectionConfig connectionConfig = new ConnectionConfig(config.clientId(), 1, 1024 * 1024, maxResponseBytes, config.requestTimeoutMs());
+        try (PerfClient client = PerfClient.connect(config.bootstrap().host(), config.bootstrap().port(), connectionConfig, time)) {
+            TopicMetadata metadata = client.topicMetadata(config.topic(), false, METADATA_TIMEOUT_MS);
+            List<Leader> leaders = leaders(client, metadata);
+            positions = new long[metadata.partitionCount()];
+            for (Leader leader : leaders) {
+                listEarliestOffsets(client, leader);
+            }
+            return consume(client, leaders);
+        }
+    }
+
+    private static List<Leader> leaders(PerfClient client, TopicMetadata metadata) {
+        Map<Integer, List<Integer>> byLeader = new LinkedHashMap<>();
+        for (int partition = 0; partition < metadata.partitionCount(); partition++) {
+            byLeader.computeIfAbsent(metadata.leaderOf(partition), k -> new ArrayList<>()).add(partition);
+        }
+        List<Leader> leaders = new ArrayList<>();
+        for (Map.Entry<Integer, List<Integer>> entry : byLeader.entrySet()) {
+            BrokerConnection connection = client.connection(entry.getKey());
+            int[] partitions = entry.getValue().stream().mapToInt(Integer::intValue).toArray();
+            leaders.add(new Leader(connection, partitions, connection.versions().versionOrThrow(ApiMessageType.FETCH)));
+        }
+        return leaders;
+    }
+
+    private void listEarliestOffsets(PerfClient client, Leader leader) {
+        List<ListOffsetsRequestData.ListOffsetsPartition> partitions = new ArrayList<>();
+        for (int partition : leader.partitions) {
+            partitions.add(new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(partition).setTimestamp(EARLIEST_TIMESTAMP));
+        }
+        ListOffsetsRequestData request = new ListOffsetsRequestData()
+            .setReplicaId(CONSUMER_REPLICA_ID)
+            .setTopics(List.of(new ListOffsetsRequestData.ListOffsetsTopic().setName(config.topic()).setPartitions(partitions)));
+        short version = leader.connection.versions().versionOrThrow(ApiMessageType.LIST_OFFSETS);
+        ListOffsetsResponseData response = (ListOffsetsResponseData) client.sendAndWait(leader.connection, ApiMessageType.LIST_OFFSETS, version, request);
+        int answered = 0;
+        for (ListOffsetsResponseData.ListOffsetsTopicResponse topic : response.topics()) {
+            for (ListOffsetsResponseData.ListOffsetsPartitionResponse partition : topic.partitions()) {
+                if (partition.errorCode() != Errors.NONE.code()) {
+                    throw PerfException.brokerError("ListOffsets (earliest) for " + config.topic() + "-" + partition.partitionIndex(),
+                        partition.errorCode(), null);
+                }
+                positions[partition.partitionIndex()] = partition.offset();
+                answered++;
+            }
+        }
+        if (answered != leader.partitions.length) {
+            throw new PerfException("ListOffsets from " + leader.connection.address() + " answered " + answered + " of "
+                + leader.partitions.length + " partitions");
+        }
+    }
+
+    private ConsumeResult consume(PerfClient client, List<Leader> leaders) {
+        long startNs = time.nanoseconds();
+        long timeoutNs = TimeUnit.MILLISECONDS.toNanos(config.timeoutMs());
+        long reportIntervalNs = TimeUnit.MILLISECONDS.toNanos(config.reportIntervalMs());
+        long nextReportNs = startNs + reportIntervalNs;
+        long lastReportRecords = 0;
+        long lastReportBytes = 0;
+        lastRecordNs = startNs;
+        boolean complete = true;
+        while (counter.records() < config.numRecords()) {
+            long nowNs = time.nanoseconds();
+            for (Leader leader : leaders) {
+                if (!leader.fetching) {
+                    sendFetch(leader, nowNs);
+                }
+            }
+            client.poll(Math.max(0, Math.min(nextReportNs, lastRecordNs + timeoutNs) - nowNs));
+            nowNs = time.nanoseconds();
+            if (counter.records() < config.numRecords() && nowNs - lastRecordNs > timeoutNs) {
+                complete = false;
+                out.printf(Locale.ROOT, "WARNING: Exiting before consuming the expected number of records: no record for %d ms "
+                    + "(%d of %d received).%n", config.timeoutMs(), counter.records(), config.numRecords());
+                break;
+            }
+            if (nowNs >= nextReportNs) {
+                double seconds = (nowNs - nextReportNs + reportIntervalNs) / 1e9;
+                out.printf(Locale.ROOT, "%d records received, %.1f records/sec (%.2f MB/sec).%n", counter.records() - lastReportRecords,
+                    (counter.records() - lastReportRecords) / seconds, (counter.bytes() - lastReportBytes) / (1024.0 * 1024.0) / seconds);
+                out.flush();
+                lastReportRecords = counter.records();
+                lastReportBytes = counter.bytes();
+                nextReportNs = nowNs + reportIntervalNs;
+            }
+        }
+        double seconds = Math.max(0, lastRecordNs - startNs) / 1e9;
+        return new ConsumeResult(counter.records(), counter.bytes(), seconds, complete);
+    }
+
+    private void sendFetch(Leader leader, long nowNs) {
+        int count = leader.partitions.length;
+        List<FetchRequestData.FetchPartition> partitions = new ArrayList<>(count);
+        int start = leader.rotation++ % count;
+        for (int i = 0; i < count; i++) {
+            int partition = leader.partitions[(start + i) % count];
+            partitions.add(new FetchRequestData.FetchPartition()
+                .setPartition(partition)
+                .setFetchOffset(positions[partition])
+                .setPartitionMaxBytes(config.maxPartitionFetchBytes()));
+        }
+        FetchRequestData request = new FetchRequestData()
+            .setReplicaId(CONSUMER_REPLICA_ID)
+            .setMaxWaitMs(config.fetchMaxWaitMs())
+            .setMinBytes(1)
+            .setMaxBytes(config.fetchMaxBytes())
+            .setIsolationLevel((byte) 0)
+            .setSessionId(0)
+            .setSessionEpoch(-1)
+            .setTopics(List.of(new FetchRequestData.FetchTopic().setTopic(config.topic()).setPartitions(partitions)));
+        leader.connection.send(ApiMessageType.FETCH, leader.fetchVersion, request, true, this, leader, nowNs);
+        leader.fetching = true;
+    }
+
+    @Override
+    public void onResponse(InFlightRequest request, ApiMessage response, long nowNs) {
+        Leader leader = (Leader) request.attachment();
+        leader.fetching = false;
+        FetchResponseData fetch = (FetchResponseData) response;
+        if (fetch.errorCode() != Errors.NONE.code()) {
+            throw PerfException.brokerError("Fetch from " + leader.connection.address(), fetch.errorCode(), null);
+        }
+        long recordsBefore = counter.records();
+        for (FetchResponseData.FetchableTopicResponse topic : fetch.responses()) {
+            for (FetchResponseData.PartitionData partition : topic.partitions()) {
+                int index = partition.partitionIndex();
+                if (index < 0 || index >= positions.length) {
+                    throw new PerfException("a Fetch answer from " + leader.connection.address() + " names partition " + index
+                        + " of a topic with " + positions.length);
+                }
+                String name = config.topic() + "-" + index;
+                if (partition.errorCode() != Errors.NONE.code()) {
+                    throw PerfException.brokerError("Fetch from " + name + " at offset " + positions[index], partition.errorCode(), null);
+                }
+                BaseRecords records = partition.records();
+                if (records instanceof MemoryRecords memory && memory.sizeInBytes() > 0) {
+                    positions[index] = counter.count(memory, positions[index], name);
+                }
+            }
+        }
+        if (counter.records() > recordsBefore) {
+            lastRecordNs = nowNs;
+        }
+    }
+}

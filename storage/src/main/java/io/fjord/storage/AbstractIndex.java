@@ -2,10 +2,12 @@ package io.fjord.storage;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * A sparse index file of fixed-size entries, memory-mapped like Kafka's. A new index is
@@ -20,6 +22,8 @@ import java.nio.file.Path;
  */
 abstract sealed class AbstractIndex permits OffsetIndex, TimeIndex {
 
+    private static final int PAGE_BYTES = 4096;
+
     protected final long baseOffset;
     private final int entryBytes;
     private volatile Path file;
@@ -27,6 +31,15 @@ abstract sealed class AbstractIndex permits OffsetIndex, TimeIndex {
     private volatile int entries;
     private volatile int maxEntries;
     private final boolean lengthIsWholeEntries;
+    /**
+     * Bytes from the start of the file that are real data or already in the page cache. Mapped
+     * writes must stay below it: the first write into a page of the sparse preallocated tail faults,
+     * and on current kernels that fault reads ahead over the hole, zeroing megabytes of large folios
+     * (measured: 3 ms for the first entry of each new 10 MB index, 27 s of kernel time for the first
+     * writes into a new 1,000-partition topic). A positional write of zeros brings the page in for
+     * the price of one small syscall per page of entries.
+     */
+    private long populatedUpTo;
 
     AbstractIndex(Path file, long baseOffset, int maxIndexBytes, int entryBytes) throws IOException {
         this.file = file;
@@ -44,7 +57,28 @@ abstract sealed class AbstractIndex permits OffsetIndex, TimeIndex {
             // a full-length leftover of a crash fails sanityCheck() and is rebuilt.
             this.entries = newlyCreated ? 0 : (int) (length / entryBytes);
             this.lengthIsWholeEntries = length % entryBytes == 0;
+            this.populatedUpTo = (long) entries * entryBytes;
         }
+    }
+
+    /** Call before writing entry number {@link #entries()} through the mapping. */
+    final void prepareAppend() throws IOException {
+        long end = (long) (entries + 1) * entryBytes;
+        if (end <= populatedUpTo) {
+            return;
+        }
+        long from = Math.max(populatedUpTo, (long) entries * entryBytes);
+        long to = Math.min(mmap.capacity(), (end + PAGE_BYTES - 1) / PAGE_BYTES * PAGE_BYTES);
+        if (to <= from) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocate((int) (to - from));
+            while (zeros.hasRemaining()) {
+                channel.write(zeros, from + zeros.position());
+            }
+        }
+        populatedUpTo = to;
     }
 
     final int entries() {
@@ -118,6 +152,7 @@ abstract sealed class AbstractIndex permits OffsetIndex, TimeIndex {
             raf.setLength(length);
             MappedByteBuffer remapped = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
             int count = entries;
+            this.populatedUpTo = Math.min(populatedUpTo, Math.min(length, (long) count * entryBytes));
             this.mmap = remapped;
             this.maxEntries = (int) (length / entryBytes);
             this.entries = count;

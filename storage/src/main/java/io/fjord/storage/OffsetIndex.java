@@ -31,7 +31,8 @@ final class OffsetIndex extends AbstractIndex {
     }
 
     /** Appends (offset, position); the caller guarantees both exceed the last entry's. */
-    void append(long offset, int position) {
+    void append(long offset, int position) throws IOException {
+        prepareAppend();
         int count = entries();
         MappedByteBuffer buffer = mmap();
         buffer.putInt(count * ENTRY_BYTES, (int) (offset - baseOffset));

@@ -29,7 +29,7 @@ final class TimeIndex extends AbstractIndex {
     }
 
     /** Appends when {@code timestamp} exceeds the last entry's timestamp and the index has room. */
-    void maybeAppend(long timestamp, long offset) {
+    void maybeAppend(long timestamp, long offset) throws IOException {
         int count = entries();
         MappedByteBuffer buffer = mmap();
         if (count > 0) {
@@ -42,6 +42,8 @@ final class TimeIndex extends AbstractIndex {
         if (timestamp < 0 || isFull()) {
             return;
         }
+        prepareAppend();
+        buffer = mmap();
         buffer.putLong(count * ENTRY_BYTES, timestamp);
         buffer.putInt(count * ENTRY_BYTES + 8, (int) (offset - baseOffset));
         publishAppend();

@@ -114,12 +114,14 @@ public final class FjordBroker implements AutoCloseable {
         try {
             broker.startup();
             return broker;
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Exception e) {
+            // Exception, not RuntimeException: Netty rethrows a failed bind's java.net.BindException
+            // unchecked-ly, and without close() its event-loop threads would keep the JVM running.
             broker.close();
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.toString(), e);
         }
     }
 

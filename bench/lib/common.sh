@@ -1,4 +1,4 @@
-# Sourced by bench/compare.sh and bench/restart-time.sh: finds the JDK (bin/lib/find-java.sh), makes
+# Sourced by bench/compare.sh, bench/restart-time.sh and bench/scale.sh: finds the JDK (bin/lib/find-java.sh), makes
 # sure the Apache Kafka jars, the Fjord broker and the bench jar are built, then runs a bench main.
 # Builds only what is missing; set BENCH_REBUILD=1 to rebuild the bench jar.
 
@@ -14,6 +14,10 @@ bench_prepare() {
   if [ ! -f broker/target/runtime-classpath.txt ]; then
     echo "bench: building the Fjord broker ..." >&2
     ./mvnw -q -B -pl broker -am install -DskipTests >&2
+  fi
+  if [ ! -f perf/target/runtime-classpath.txt ]; then
+    echo "bench: building fjord perf ..." >&2
+    ./mvnw -q -B -pl perf -am install -DskipTests >&2
   fi
   if [ ! -f bench/target/benchmarks.jar ] || [ "${BENCH_REBUILD:-0}" = 1 ]; then
     echo "bench: building bench/target/benchmarks.jar ..." >&2

@@ -29,12 +29,15 @@ public final class Compare {
     static final String PRODUCE = "Producer throughput, full speed (ProducerPerformance)";
     static final String LATENCY = "Producer latency at a fixed rate, half of Kafka's max (ProducerPerformance)";
     static final String CONSUME = "Consumer throughput";
+    static final String PERF_PRODUCE = "Producer throughput, full speed (fjord perf: Fjord's own lighter load generator)";
+    static final String PERF_LATENCY = "Producer latency at the same fixed rate (fjord perf, microsecond resolution)";
     static final String E2E = "End-to-end latency, 1 partition";
     static final String BROKER = "Broker process";
 
     private final CompareOptions options;
     private final BenchEnvironment env;
     private final KafkaTools tools;
+    private final FjordPerfTool perf;
     private final List<Sample> samples = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final Map<String, Long> fixedRateByCase = new HashMap<>();
@@ -44,6 +47,7 @@ public final class Compare {
         this.options = options;
         this.env = env;
         this.tools = tools;
+        this.perf = new FjordPerfTool(env);
     }
 
     public static void main(String[] argv) throws Exception {
@@ -230,6 +234,50 @@ public final class Compare {
             fixedRateByCase.putIfAbsent(c.label(), Math.max(1, (long) (s.recordsPerSec() / 2)));
         }
         runLatencyCase(ctx, c, s.recordsPerSec());
+        if (options.fjordPerf()) {
+            runPerfProduceCase(ctx, c);
+        }
+    }
+
+    /** The same case driven by fjord perf: on 2 cores a lighter load tool leaves the broker more of the machine. */
+    private void runPerfProduceCase(RoundContext ctx, ProduceCase c) throws Exception {
+        String bootstrap = ctx.spec().bootstrap();
+        long records = options.records(c.size());
+        long pid = ctx.broker().pid();
+        double cpuBefore = ProcStats.cpuSeconds(pid);
+        ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
+        ChildProcess.Result result = tool(ctx, "perf-produce-" + c.topic(),
+            perf.produce(bootstrap, c.topic(), options.warmupRecords(c.size()), records, c.size(), -1, c.acks()));
+        double cpu = ProcStats.cpuSeconds(pid) - cpuBefore;
+        double busyCores = ProcStats.machineTicks().busyCoresSince(machineBefore, result.wallSeconds());
+        Optional<Map<String, Double>> values = FjordPerfTool.result(result.output());
+        if (values.isEmpty() || result.exitCode() != 0) {
+            failed(ctx, "fjord perf produce " + c.label(), result);
+            return;
+        }
+        Map<String, Double> v = values.get();
+        // CPU is counted over the whole run, warm-up included, so it is per GB of everything sent.
+        double gb = (records + options.warmupRecords(c.size())) * (double) c.size() / 1e9;
+        record(ctx, fig(PERF_PRODUCE, c, "throughput", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.3)), v.get("mbPerSec"));
+        record(ctx, fig(PERF_PRODUCE, c, "broker CPU per GB ingested", "CPU s/GB", Figure.Better.LOWER, Figure.Bar.ratioAtMost(0.7)), cpu / gb);
+        record(ctx, fig(PERF_PRODUCE, c, "broker CPU share", "cores", Figure.Better.INFO, Figure.Bar.NONE), cpu / result.wallSeconds());
+        record(ctx, fig(PERF_PRODUCE, c, "machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE), busyCores);
+        long rate = options.latencyRate() > 0 ? options.latencyRate() : fixedRateByCase.getOrDefault(c.label(), 0L);
+        if (rate == 0) {
+            return;
+        }
+        long latencyRecords = Math.max(1, (long) (rate * options.latencySeconds()));
+        ChildProcess.Result latency = tool(ctx, "perf-latency-" + c.topic(),
+            perf.produce(bootstrap, c.topic(), Math.max(1, latencyRecords / 10), latencyRecords, c.size(), rate, c.acks()));
+        Optional<Map<String, Double>> lv = FjordPerfTool.result(latency.output());
+        if (lv.isEmpty() || latency.exitCode() != 0) {
+            failed(ctx, "fjord perf produce at " + rate + " rec/s " + c.label(), latency);
+            return;
+        }
+        record(ctx, fig(PERF_LATENCY, c, "rate", "rec/s", Figure.Better.INFO, Figure.Bar.NONE), rate);
+        record(ctx, fig(PERF_LATENCY, c, "p50", "µs", Figure.Better.LOWER, Figure.Bar.NONE), lv.get().get("p50Us"));
+        record(ctx, fig(PERF_LATENCY, c, "p99", "µs", Figure.Better.LOWER, Figure.Bar.ratioAtMost(0.5)), lv.get().get("p99Us"));
+        record(ctx, fig(PERF_LATENCY, c, "p99.9", "µs", Figure.Better.LOWER, Figure.Bar.NONE), lv.get().get("p999Us"));
     }
 
     private void runLatencyCase(RoundContext ctx, ProduceCase c, double ownMaxRecordsPerSec) throws Exception {
@@ -270,6 +318,9 @@ public final class Compare {
                 if (!options.consumers().equals("kafka")) {
                     runAssignConsumer(ctx, c, label, records);
                 }
+                if (options.fjordPerf()) {
+                    runPerfConsumer(ctx, c, label, records);
+                }
             }
         }
     }
@@ -298,6 +349,18 @@ public final class Compare {
         }
         record(ctx, new Figure(CONSUME, label, "assign consumer (no group)", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
             values.get().get("mb_per_s"));
+    }
+
+    private void runPerfConsumer(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
+        ChildProcess.Result result = tool(ctx, "perf-consume-" + c.topic(),
+            perf.consume(ctx.spec().bootstrap(), c.topic(), records, options.consumerTimeoutMs()));
+        Optional<Map<String, Double>> values = FjordPerfTool.result(result.output());
+        if (values.isEmpty() || result.exitCode() != 0) {
+            failed(ctx, "fjord perf consume " + label, result);
+            return;
+        }
+        record(ctx, new Figure(CONSUME, label, "fjord perf consume (batch bytes)", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
+            values.get().get("mbPerSec"));
     }
 
     private void runEndToEnd(RoundContext ctx) throws Exception {

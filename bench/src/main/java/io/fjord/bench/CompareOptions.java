@@ -18,7 +18,7 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
                       double latencySeconds, long latencyRate, String consumers, long consumerTimeoutMs,
                       int e2eMessages, String e2eAcks, int probeRate, double probeSeconds, double probeWarmupSeconds,
                       Ports ports, double settleSeconds, long startTimeoutMs, long toolTimeoutSeconds,
-                      Path workDir, Path doc, String section, String title, boolean smoke) {
+                      Path workDir, Path doc, String section, String title, boolean smoke, boolean fjordPerf) {
 
     /** 127.0.0.1 ports: Kafka's client and controller listeners, Fjord's listener. */
     record Ports(int kafka, int kafkaController, int fjord) {
@@ -38,6 +38,7 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
           --latency-seconds S     length of the fixed-rate latency run (default 15; smoke 2)
           --latency-rate R        records/s for the latency run (default: half of Kafka's measured max per case)
           --consumers WHICH       kafka (ConsumerPerformance, needs groups) | assign | both | none (default both)
+          --fjord-perf yes|no     also drive every case with fjord perf, Fjord's own load generator (default yes)
           --consumer-timeout-ms T give up after T ms without records (default 10000; smoke 5000)
           --e2e-messages N        messages for Kafka's EndToEndLatency (default 5000; smoke 200)
           --e2e-acks A            acks for both end-to-end measurements (default 1)
@@ -86,7 +87,8 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
             args.string("section", smoke ? "compare-smoke" : "compare-results"),
             smoke ? "Smoke run of bench/compare.sh (" + stamp + ") — proves the harness works; NOT results"
                 : "bench/compare.sh results (" + stamp + ")",
-            smoke);
+            smoke,
+            yesNo(args.string("fjord-perf", "yes"), "--fjord-perf"));
         args.ensureAllUsed();
         options.check();
         return options;
@@ -104,6 +106,14 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
         if (!Set.of("kafka", "assign", "both", "none").contains(consumers)) {
             throw new IllegalArgumentException("--consumers takes kafka, assign, both or none, not " + consumers);
         }
+    }
+
+    private static boolean yesNo(String value, String option) {
+        return switch (value) {
+            case "yes" -> true;
+            case "no" -> false;
+            default -> throw new IllegalArgumentException(option + " takes yes or no, not " + value);
+        };
     }
 
     /** Records of a throughput run for this record size. */

@@ -1,0 +1,92 @@
+package io.fjord.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Command lines for Fjord's own load generator, {@code fjord perf} (the perf module), with the JVM
+ * flags {@code bin/fjord perf} gives it, and the parser of its {@code RESULT key=value ...} line.
+ * It speaks the Kafka protocol, so it loads Kafka and Fjord alike.
+ */
+final class FjordPerfTool {
+
+    /** bin/fjord perf's defaults: a small heap and the serial collector (no GC threads beside the loop). */
+    static final List<String> JVM_OPTIONS = List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC");
+
+    private final BenchEnvironment env;
+
+    FjordPerfTool(BenchEnvironment env) {
+        this.env = env;
+    }
+
+    /** Whether the perf module is built (bench/lib/common.sh builds it). */
+    boolean available() {
+        return Files.isRegularFile(env.fjordHome().resolve("perf/target/runtime-classpath.txt"));
+    }
+
+    private List<String> jvm(String subcommand) throws IOException {
+        Path target = env.fjordHome().resolve("perf/target");
+        Path jar;
+        try (var jars = Files.newDirectoryStream(target, "fjord-perf-*.jar")) {
+            var iterator = jars.iterator();
+            jar = iterator.hasNext() ? iterator.next() : target.resolve("classes");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(env.java().toString());
+        command.addAll(JVM_OPTIONS);
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-cp");
+        command.add(jar + ":" + Files.readString(target.resolve("runtime-classpath.txt")).trim());
+        command.add("io.fjord.perf.PerfMain");
+        command.add(subcommand);
+        return command;
+    }
+
+    /** {@code records} counted after {@code warmup} uncounted ones; {@code throughput} -1 for full speed. */
+    List<String> produce(String bootstrap, String topic, long warmup, long records, int recordSize, long throughput, String acks)
+        throws IOException {
+        List<String> command = jvm("produce");
+        command.addAll(List.of("--bootstrap-server", bootstrap, "--topic", topic, "--num-records", Long.toString(warmup + records),
+            "--warmup-records", Long.toString(warmup), "--record-size", Integer.toString(recordSize),
+            "--throughput", Long.toString(throughput), "--acks", acks));
+        return command;
+    }
+
+    List<String> consume(String bootstrap, String topic, long records, long timeoutMs) throws IOException {
+        List<String> command = jvm("consume");
+        command.addAll(List.of("--bootstrap-server", bootstrap, "--topic", topic, "--num-records", Long.toString(records),
+            "--timeout-ms", Long.toString(timeoutMs)));
+        return command;
+    }
+
+    /** The values of the last {@code RESULT key=value ...} line, if the tool printed one. */
+    static Optional<Map<String, Double>> result(String output) {
+        String last = null;
+        for (String line : output.split("\n")) {
+            if (line.startsWith("RESULT ")) {
+                last = line;
+            }
+        }
+        if (last == null) {
+            return Optional.empty();
+        }
+        Map<String, Double> values = new HashMap<>();
+        for (String pair : last.substring("RESULT ".length()).trim().split("\\s+")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                try {
+                    values.put(pair.substring(0, equals), Double.parseDouble(pair.substring(equals + 1)));
+                } catch (NumberFormatException e) {
+                    // A value that is not a number is not a figure; skip it.
+                }
+            }
+        }
+        return Optional.of(values);
+    }
+}

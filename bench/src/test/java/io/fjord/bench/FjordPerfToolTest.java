@@ -1,0 +1,27 @@
+package io.fjord.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FjordPerfToolTest {
+
+    @Test
+    void readsTheLastResultLine() {
+        String output = """
+            200000 records sent, 50000.3 records/sec (4.77 MB/sec), 1.870 ms avg latency, 165.722 ms max latency.
+            RESULT records=1 seconds=0.1 mbPerSec=1.0
+            RESULT records=200000 seconds=4.000 recPerSec=50000.3 mbPerSec=4.77 p50Us=1448 p99Us=4065 p999Us=10007 maxUs=165722 note=x
+            """;
+        Map<String, Double> values = FjordPerfTool.result(output).orElseThrow();
+        assertThat(values).containsEntry("records", 200000.0).containsEntry("mbPerSec", 4.77).containsEntry("p99Us", 4065.0)
+            .doesNotContainKey("note");
+    }
+
+    @Test
+    void noResultLineIsNoResult() {
+        assertThat(FjordPerfTool.result("fjord perf: Metadata for topic nope: UNKNOWN_TOPIC_OR_PARTITION\n")).isEmpty();
+    }
+}

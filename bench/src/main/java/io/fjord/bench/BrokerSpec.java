@@ -45,6 +45,16 @@ sealed interface BrokerSpec permits KafkaBrokerSpec, FjordBrokerSpec {
     /** The command line that starts the broker in the foreground. */
     List<String> command(BenchEnvironment env) throws IOException;
 
+    /** Kafka or Fjord as the harness runs them, under {@code workDir/NAME}, with their default JVM flags. */
+    static BrokerSpec create(String name, Path workDir, CompareOptions.Ports ports, BenchEnvironment env) {
+        return switch (name) {
+            case "kafka" -> new KafkaBrokerSpec(workDir.resolve("kafka"), ports.kafka(), ports.kafkaController(),
+                KafkaBrokerSpec.DEFAULT_JVM_OPTIONS);
+            case "fjord" -> new FjordBrokerSpec(workDir.resolve("fjord"), ports.fjord(), FjordBrokerSpec.defaultJvmOptions(env.javaFeatureVersion()));
+            default -> throw new IllegalArgumentException("no broker " + name + ": kafka or fjord");
+        };
+    }
+
     static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;

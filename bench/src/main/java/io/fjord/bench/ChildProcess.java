@@ -20,6 +20,18 @@ final class ChildProcess {
             String[] all = output.split("\n");
             return String.join("\n", List.of(all).subList(Math.max(0, all.length - lines), all.length));
         }
+
+        /** The last line that is not blank or a stack frame, quoted for markdown and cut at 200 characters. */
+        String lastMeaningfulLine() {
+            String[] lines = output.strip().split("\n");
+            for (int i = lines.length - 1; i >= 0; i--) {
+                String line = lines[i].strip();
+                if (!line.isEmpty() && !line.startsWith("at ") && !line.startsWith("...")) {
+                    return "`" + (line.length() > 200 ? line.substring(0, 200) + "…" : line).replace("`", "'") + "`";
+                }
+            }
+            return "(no output)";
+        }
     }
 
     private ChildProcess() {

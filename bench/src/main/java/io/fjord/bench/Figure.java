@@ -14,7 +14,7 @@ record Figure(String group, String caseName, String metric, String unit, Better 
     /** The bar for a figure: on the ratio Fjord/Kafka of medians, or on Fjord's median alone. */
     record Bar(Kind kind, double threshold) {
 
-        enum Kind { NONE, RATIO_AT_LEAST, RATIO_AT_MOST, FJORD_AT_MOST }
+        enum Kind { NONE, RATIO_AT_LEAST, RATIO_AT_MOST, FJORD_AT_MOST, FJORD_AT_LEAST }
 
         static final Bar NONE = new Bar(Kind.NONE, 0);
 
@@ -30,6 +30,10 @@ record Figure(String group, String caseName, String metric, String unit, Better 
             return new Bar(Kind.FJORD_AT_MOST, threshold);
         }
 
+        static Bar fjordAtLeast(double threshold) {
+            return new Bar(Kind.FJORD_AT_LEAST, threshold);
+        }
+
         /** Empty when there is no bar or a median is missing. */
         Optional<Boolean> met(double kafkaMedian, double fjordMedian) {
             return switch (kind) {
@@ -37,6 +41,7 @@ record Figure(String group, String caseName, String metric, String unit, Better 
                 case RATIO_AT_LEAST -> ratio(kafkaMedian, fjordMedian).map(r -> r >= threshold);
                 case RATIO_AT_MOST -> ratio(kafkaMedian, fjordMedian).map(r -> r <= threshold);
                 case FJORD_AT_MOST -> Double.isNaN(fjordMedian) ? Optional.empty() : Optional.of(fjordMedian <= threshold);
+                case FJORD_AT_LEAST -> Double.isNaN(fjordMedian) ? Optional.empty() : Optional.of(fjordMedian >= threshold);
             };
         }
 
@@ -50,16 +55,18 @@ record Figure(String group, String caseName, String metric, String unit, Better 
                 case RATIO_AT_LEAST -> "≥ " + fmt(threshold) + "×";
                 case RATIO_AT_MOST -> "≤ " + fmt(threshold) + "×";
                 case FJORD_AT_MOST -> "Fjord ≤ " + fmt(threshold);
+                case FJORD_AT_LEAST -> "Fjord ≥ " + fmt(threshold);
             };
         }
 
-        /** The TSV form: "-", "ratio>=1.3", "ratio<=0.5", "fjord<=500". */
+        /** The TSV form: "-", "ratio>=1.3", "ratio<=0.5", "fjord<=500", "fjord>=0.8". */
         String encode() {
             return switch (kind) {
                 case NONE -> "-";
                 case RATIO_AT_LEAST -> "ratio>=" + threshold;
                 case RATIO_AT_MOST -> "ratio<=" + threshold;
                 case FJORD_AT_MOST -> "fjord<=" + threshold;
+                case FJORD_AT_LEAST -> "fjord>=" + threshold;
             };
         }
 
@@ -75,6 +82,9 @@ record Figure(String group, String caseName, String metric, String unit, Better 
             }
             if (s.startsWith("fjord<=")) {
                 return fjordAtMost(Double.parseDouble(s.substring(7)));
+            }
+            if (s.startsWith("fjord>=")) {
+                return fjordAtLeast(Double.parseDouble(s.substring(7)));
             }
             throw new IllegalArgumentException("unknown bar " + s);
         }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * <pre>
  * /proc/PID/status   "VmRSS:    123456 kB"             resident set size
  * /proc/PID/stat     "PID (comm) S f4 .. f13 utime stime ..."  fields 14 and 15, in clock ticks
+ * /proc/PID/fd/      one entry per open descriptor (files and sockets)
+ * /proc/self/limits  "Max open files   20000   20000   files"   soft and hard limit
  * /proc/stat         "cpu  user nice system idle iowait irq softirq steal ..."  machine-wide ticks
  * </pre>
  * The command name in {@code /proc/PID/stat} may itself hold spaces and parentheses, so fields are
@@ -51,6 +53,32 @@ final class ProcStats {
             }
         }
         return -1;
+    }
+
+    /** Entries of /proc/PID/fd (files, sockets, pipes), or -1 when the process is gone. */
+    static long openFileDescriptors(long pid) {
+        try (var entries = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return entries.count();
+        } catch (NoSuchFileException e) {
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** This process's soft limit on open files (children inherit it), from /proc/self/limits; "unknown" if unreadable. */
+    static String openFilesLimit() {
+        String limits = readOrNull(Path.of("/proc/self/limits"));
+        return limits == null ? "unknown" : parseOpenFilesLimit(limits);
+    }
+
+    static String parseOpenFilesLimit(String limits) {
+        for (String line : limits.split("\n")) {
+            if (line.startsWith("Max open files")) {
+                return line.substring("Max open files".length()).trim().split("\\s+")[0];
+            }
+        }
+        return "unknown";
     }
 
     /** utime + stime in seconds, or -1 when the process is gone. */

@@ -1,6 +1,5 @@
 package io.fjord.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -71,15 +70,11 @@ public final class RestartTime {
         long startNs = System.nanoTime();
         for (int round = 1; round <= rounds; round++) {
             for (String broker : brokers) {
-                BrokerSpec spec = broker.equals("kafka")
-                    ? new KafkaBrokerSpec(workDir.resolve("kafka"), ports.kafka(), ports.kafkaController(), KafkaBrokerSpec.DEFAULT_JVM_OPTIONS)
-                    : new FjordBrokerSpec(workDir.resolve("fjord"), ports.fjord(), FjordBrokerSpec.defaultJvmOptions(env.javaFeatureVersion()));
+                BrokerSpec spec = BrokerSpec.create(broker, workDir, ports, env);
                 runSequence(env, tools, spec, round, partitions, dataMb, recordSize, startTimeoutMs, samples);
             }
         }
-        List<String> lines = new ArrayList<>(List.of(Sample.TSV_HEADER));
-        samples.forEach(s -> lines.add(s.toTsv()));
-        Files.write(workDir.resolve("results.tsv"), lines);
+        Sample.writeTsv(samples, workDir.resolve("results.tsv"));
         List<String> meta = new ArrayList<>(env.describeMachine());
         meta.add(String.format(Locale.ROOT, "run: %d round(s), %d partitions, %d MB of %d B records, %.1f minutes; raw samples in %s",
             rounds, partitions, dataMb, recordSize, (System.nanoTime() - startNs) / 60e9, env.fjordHome().relativize(workDir.resolve("results.tsv"))));

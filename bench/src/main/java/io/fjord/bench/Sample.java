@@ -1,5 +1,10 @@
 package io.fjord.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -15,6 +20,15 @@ record Sample(int round, String broker, Figure figure, double value) {
     String toTsv() {
         return String.join("\t", Integer.toString(round), broker, figure.group(), figure.caseName(), figure.metric(), figure.unit(),
             figure.better().name(), figure.bar().encode(), String.format(Locale.ROOT, "%.6f", value));
+    }
+
+    /** Writes {@code samples} with the header line, replacing {@code file}. */
+    static void writeTsv(List<Sample> samples, Path file) throws IOException {
+        List<String> lines = new ArrayList<>(samples.size() + 1);
+        lines.add(TSV_HEADER);
+        samples.forEach(s -> lines.add(s.toTsv()));
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, lines);
     }
 
     static Sample fromTsv(String line) {

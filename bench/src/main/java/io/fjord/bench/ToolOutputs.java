@@ -75,10 +75,16 @@ final class ToolOutputs {
 
     /** The harness probes print one line "RESULT key=value key=value ..."; empty when absent. */
     static Optional<Map<String, Double>> probeResult(String output) {
+        return keyValueLine(output, "RESULT");
+    }
+
+    /** The first line "TAG key=value key=value ..." with numeric values; empty when absent. */
+    static Optional<Map<String, Double>> keyValueLine(String output, String tag) {
+        String prefix = tag + " ";
         for (String line : output.split("\n")) {
-            if (line.startsWith("RESULT ")) {
+            if (line.startsWith(prefix)) {
                 Map<String, Double> values = new HashMap<>();
-                for (String pair : line.substring("RESULT ".length()).trim().split("\\s+")) {
+                for (String pair : line.substring(prefix.length()).trim().split("\\s+")) {
                     int eq = pair.indexOf('=');
                     values.put(pair.substring(0, eq), d(pair.substring(eq + 1)));
                 }

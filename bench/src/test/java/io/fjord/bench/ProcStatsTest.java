@@ -26,4 +26,16 @@ class ProcStatsTest {
         assertThat(ticks.totalTicks()).isEqualTo(1000);
         assertThat(ticks.busyTicks()).isEqualTo(150);
     }
+
+    @Test
+    void shouldReadTheSoftOpenFilesLimit() {
+        String limits = """
+            Limit                     Soft Limit           Hard Limit           Units
+            Max processes             94000                94000                processes
+            Max open files            20000                40000                files
+            """;
+
+        assertThat(ProcStats.parseOpenFilesLimit(limits)).isEqualTo("20000");
+        assertThat(ProcStats.parseOpenFilesLimit("Limit Soft\n")).isEqualTo("unknown");
+    }
 }

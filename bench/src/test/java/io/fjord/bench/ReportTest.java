@@ -43,10 +43,31 @@ class ReportTest {
     }
 
     @Test
+    void shouldJudgeFjordAtLeastBarOnFjordsMedianAlone() {
+        Figure ratio = new Figure("Partitions", "100 B: 1,000 / 6", "throughput ratio", "×", Figure.Better.HIGHER, Figure.Bar.fjordAtLeast(0.8));
+
+        String markdown = Report.markdown("t", List.of(), List.of(new Sample(1, "kafka", ratio, 0.4), new Sample(1, "fjord", ratio, 0.82)),
+            List.of());
+
+        assertThat(markdown).contains("| 100 B: 1,000 / 6 | throughput ratio ↑ | × | 0.400 | 0.820 | 2.05 | Fjord ≥ 0.8: met | 1 |");
+        assertThat(Figure.Bar.fjordAtLeast(0.8).met(Double.NaN, 0.79)).contains(false);
+        assertThat(Figure.Bar.decode(Figure.Bar.fjordAtLeast(0.8).encode())).isEqualTo(Figure.Bar.fjordAtLeast(0.8));
+    }
+
+    @Test
     void shouldRoundTripSamplesThroughTsv() {
         Sample sample = new Sample(2, "fjord", THROUGHPUT, 12.5);
 
         assertThat(Sample.fromTsv(sample.toTsv())).isEqualTo(sample);
+    }
+
+    @Test
+    void shouldWriteTsvThatReadsBack(@TempDir Path dir) throws IOException {
+        List<Sample> samples = List.of(new Sample(1, "kafka", THROUGHPUT, 10), new Sample(1, "fjord", THROUGHPUT, 14));
+
+        Sample.writeTsv(samples, dir.resolve("out/results.tsv"));
+
+        assertThat(Report.readTsv(dir.resolve("out/results.tsv"))).isEqualTo(samples);
     }
 
     @Test

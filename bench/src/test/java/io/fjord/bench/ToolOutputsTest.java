@@ -57,4 +57,18 @@ class ToolOutputsTest {
         assertThat(ToolOutputs.probeResult("noise\nRESULT count=2000 p99_us=7182.8 lost=0\n").orElseThrow())
             .containsEntry("count", 2000.0).containsEntry("p99_us", 7182.8).containsEntry("lost", 0.0);
     }
+
+    @Test
+    void shouldFindATaggedKeyValueLineAmongOthers() {
+        String output = """
+            RESULT connections=5000 opened=4990 failed=10 open_ms=1940.4
+            could not open 10 of 5000 connections
+            FINAL answered_at_end=4990 lost=0 idle_requests=1459
+            """;
+
+        assertThat(ToolOutputs.keyValueLine(output, "FINAL")).hasValueSatisfying(v -> assertThat(v)
+            .containsEntry("answered_at_end", 4990.0).containsEntry("lost", 0.0));
+        assertThat(ToolOutputs.probeResult(output)).hasValueSatisfying(v -> assertThat(v).containsEntry("open_ms", 1940.4));
+        assertThat(ToolOutputs.keyValueLine(output, "MISSING")).isEmpty();
+    }
 }

@@ -16,7 +16,7 @@ record BenchEnvironment(Path fjordHome, Path javaHome, Path kafkaDistDir, Path b
     static BenchEnvironment detect() {
         String home = System.getProperty("fjord.home");
         if (home == null) {
-            throw new IllegalStateException("-Dfjord.home is not set: start the harness through bench/compare.sh or bench/restart-time.sh");
+            throw new IllegalStateException("-Dfjord.home is not set: start the harness through bench/compare.sh, bench/restart-time.sh or bench/scale.sh");
         }
         Path fjordHome = Path.of(home).toAbsolutePath().normalize();
         BenchEnvironment env = new BenchEnvironment(fjordHome, Path.of(System.getProperty("java.home")),

@@ -1,0 +1,117 @@
+package io.fjord.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Makes a log's files cold before a read, and tells how much of them the page cache holds (Linux).
+ * Two ways to evict, tried in this order by {@code auto}:
+ * <ul>
+ *   <li>{@link Method#DROP_CACHES}: {@code sync}, then {@code 1} into {@code /proc/sys/vm/drop_caches}
+ *       — every clean page-cache page on the machine (needs root; some sandboxes refuse it);</li>
+ *   <li>{@link Method#FADVISE}: {@code sync}, then {@code dd if=FILE iflag=nocache count=0} per file,
+ *       which calls {@code posix_fadvise(POSIX_FADV_DONTNEED)} on the whole file.</li>
+ * </ul>
+ * Residency comes from util-linux {@code fincore} (mincore(2)) when it is installed. Stateless;
+ * driver thread.
+ */
+final class PageCache {
+
+    enum Method {
+        DROP_CACHES("sync + echo 1 > /proc/sys/vm/drop_caches"),
+        FADVISE("sync + dd iflag=nocache count=0 on every file of the partition (posix_fadvise DONTNEED)");
+
+        private final String description;
+
+        Method(String description) {
+            this.description = description;
+        }
+
+        String description() {
+            return description;
+        }
+    }
+
+    private static final Path DROP_CACHES_FILE = Path.of("/proc/sys/vm/drop_caches");
+    private static final long COMMAND_TIMEOUT_SECONDS = 600;
+
+    private PageCache() {
+    }
+
+    /** Evicts the files under {@code dir} ({@code how}: auto, drop-caches or fadvise) and returns the method that did it. */
+    static Method evict(Path dir, String how) throws IOException, InterruptedException {
+        run(List.of("sync"));
+        if (!how.equals("fadvise")) {
+            try {
+                Files.writeString(DROP_CACHES_FILE, "1");
+                return Method.DROP_CACHES;
+            } catch (IOException e) {
+                if (how.equals("drop-caches")) {
+                    throw new IOException("cannot write " + DROP_CACHES_FILE + " (" + e + "); use --evict fadvise", e);
+                }
+                Compare.log("  " + DROP_CACHES_FILE + " not writable (" + e.getMessage() + "); evicting per file with posix_fadvise");
+            }
+        }
+        for (Path file : files(dir)) {
+            run(List.of("dd", "if=" + file, "iflag=nocache", "count=0", "status=none"));
+        }
+        return Method.FADVISE;
+    }
+
+    /** Bytes of {@code files} resident in the page cache; empty when fincore is missing, fails, or there are no files. */
+    static OptionalLong residentBytes(List<Path> files) throws InterruptedException {
+        if (files.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        List<String> command = new ArrayList<>(List.of("fincore", "--bytes", "--noheadings", "--raw", "--output", "RES"));
+        files.forEach(f -> command.add(f.toString()));
+        try {
+            return OptionalLong.of(parseFincoreBytes(run(command)));
+        } catch (IOException | NumberFormatException e) {
+            Compare.log("  page-cache residency unknown: " + e.getMessage());
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Sums {@code fincore --bytes --noheadings --raw --output RES}: one number per file, one file a line. */
+    static long parseFincoreBytes(String output) {
+        long total = 0;
+        for (String line : output.split("\n")) {
+            if (!line.isBlank()) {
+                total += Long.parseLong(line.trim().split("\\s+")[0]);
+            }
+        }
+        return total;
+    }
+
+    /** The regular files under {@code dir}, or none when it does not exist. */
+    static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    /** Runs a short command and returns what it printed; throws on a non-zero exit. Output is small (a line per file). */
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException(command.get(0) + " did not finish within " + COMMAND_TIMEOUT_SECONDS + " s");
+        }
+        if (process.exitValue() != 0) {
+            throw new IOException(command.get(0) + " exited with " + process.exitValue() + ": " + out.strip());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,167 @@
+package io.fjord.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What one scale case needs while it runs against one broker in one round: the broker's spec, a
+ * fresh start, tool runs with the broker's CPU measured over them, and where samples and notes go.
+ * Created by {@link Scale} per (round, case, broker); used on the driver thread only. The broker
+ * it started is registered in {@link Shared#running()} so that Ctrl-C (the shutdown hook) and
+ * {@link #finish()} never leave one behind.
+ */
+final class ScaleContext {
+
+    /** Every scale case produces with acks=1, as the issue states its cases. */
+    static final String ACKS = "1";
+
+    /** What all contexts of one run share. */
+    record Shared(BenchEnvironment env, KafkaTools tools, ScaleOptions options, Results results,
+                  AtomicReference<BrokerProcess> running) {
+    }
+
+    /** The run's samples and notes, in the order taken. */
+    record Results(List<Sample> samples, List<String> notes) {
+        Results() {
+            this(new ArrayList<>(), new ArrayList<>());
+        }
+    }
+
+    /** A tool run while the broker ran: its result, the broker's CPU seconds over it and the machine's busy cores. */
+    record ToolRun(ChildProcess.Result result, double brokerCpuSeconds, double machineBusyCores) {
+        double brokerCores() {
+            return brokerCpuSeconds / result.wallSeconds();
+        }
+    }
+
+    /** A ProducerPerformance run: the tool's summary and the broker's CPU per GB of record values ingested. */
+    record ProducerRun(ToolOutputs.ProducerSummary summary, ToolRun run, long records, int recordSize) {
+        double cpuSecondsPerGb() {
+            return run.brokerCpuSeconds() / (records * (double) recordSize / 1e9);
+        }
+    }
+
+    private final Shared shared;
+    private final BrokerSpec spec;
+    private final int round;
+    private final Path logDir;
+
+    ScaleContext(Shared shared, BrokerSpec spec, int round, Path logDir) {
+        this.shared = shared;
+        this.spec = spec;
+        this.round = round;
+        this.logDir = logDir;
+    }
+
+    BenchEnvironment env() {
+        return shared.env();
+    }
+
+    KafkaTools tools() {
+        return shared.tools();
+    }
+
+    ScaleOptions options() {
+        return shared.options();
+    }
+
+    BrokerSpec spec() {
+        return spec;
+    }
+
+    Path logDir() {
+        return logDir;
+    }
+
+    long startTimeoutMs() {
+        return options().run().startTimeoutMs();
+    }
+
+    /** Deletes any previous data, starts the broker and waits for its first answered ApiVersions. */
+    BrokerProcess startFresh() throws IOException, InterruptedException {
+        spec.prepareFresh(env());
+        return track(BrokerProcess.start(spec, env(), startTimeoutMs()));
+    }
+
+    /** Registers a broker started elsewhere (a timed restart) so that {@link #finish()} stops it. */
+    BrokerProcess track(BrokerProcess broker) {
+        shared.running().set(broker);
+        return broker;
+    }
+
+    /** SIGTERM and wait; the milliseconds to exit. */
+    double stopCleanly(BrokerProcess broker) throws IOException, InterruptedException {
+        double stopMs = broker.stopCleanly(startTimeoutMs());
+        shared.running().compareAndSet(broker, null);
+        return stopMs;
+    }
+
+    /** Stops whatever this case left running and deletes the data dir: the next case starts from nothing. */
+    void finish() throws IOException {
+        BrokerProcess broker = shared.running().getAndSet(null);
+        if (broker != null) {
+            broker.close();
+        }
+        BrokerSpec.deleteRecursively(spec.dataDir());
+    }
+
+    /** Runs a tool to completion with its output in {@code logDir/name.log}; notes a timeout. */
+    ChildProcess.Result tool(BrokerProcess broker, String name, List<String> command) throws IOException, InterruptedException {
+        if (!broker.isAlive()) {
+            throw new IOException(spec.name() + " died; see " + spec.outputFile());
+        }
+        Compare.log("  " + spec.name() + " r" + round + " " + name);
+        long timeoutSeconds = options().run().toolTimeoutSeconds();
+        ChildProcess.Result result = ChildProcess.run(command, logDir.resolve(name + ".log"), timeoutSeconds);
+        if (result.timedOut()) {
+            note(name + " timed out after " + timeoutSeconds + " s");
+        }
+        return result;
+    }
+
+    /** {@link #tool}, with the broker's CPU time and the machine's busy cores over the run. */
+    ToolRun measured(BrokerProcess broker, String name, List<String> command) throws IOException, InterruptedException {
+        double cpuBefore = ProcStats.cpuSeconds(broker.pid());
+        ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
+        ChildProcess.Result result = tool(broker, name, command);
+        double cpu = ProcStats.cpuSeconds(broker.pid()) - cpuBefore;
+        return new ToolRun(result, cpu, ProcStats.machineTicks().busyCoresSince(machineBefore, result.wallSeconds()));
+    }
+
+    /** A full-speed ProducerPerformance run, acks=1, client defaults otherwise; empty (and noted) when the tool gave no summary. */
+    Optional<ProducerRun> produce(BrokerProcess broker, String name, String topic, long records, int recordSize)
+            throws IOException, InterruptedException {
+        ToolRun run = measured(broker, name, tools().producerPerformance(spec.bootstrap(), topic, records, recordSize, -1, ACKS));
+        Optional<ToolOutputs.ProducerSummary> summary = ToolOutputs.producer(run.result().output());
+        if (summary.isEmpty()) {
+            failed("ProducerPerformance " + name, run.result());
+            return Optional.empty();
+        }
+        return Optional.of(new ProducerRun(summary.get(), run, records, recordSize));
+    }
+
+    /** A warm-up run of ProducerPerformance (JIT, page cache, log creation) whose figures are not kept. */
+    void warmUp(BrokerProcess broker, String topic, long records, int recordSize) throws IOException, InterruptedException {
+        if (records > 0) {
+            tool(broker, "warmup-" + topic, tools().producerPerformance(spec.bootstrap(), topic, records, recordSize, -1, ACKS));
+        }
+    }
+
+    void record(Figure figure, double value) {
+        shared.results().samples().add(new Sample(round, spec.name(), figure, value));
+    }
+
+    void note(String text) {
+        String note = spec.name() + " round " + round + ": " + text;
+        shared.results().notes().add(note);
+        Compare.log("NOTE " + note);
+    }
+
+    void failed(String what, ChildProcess.Result result) {
+        note(what + " gave no result (exit " + result.exitCode() + "): " + result.lastMeaningfulLine());
+    }
+}

@@ -112,13 +112,7 @@ public final class Compare {
     }
 
     private BrokerSpec spec(String broker) {
-        Path dir = options.workDir().resolve(broker);
-        return switch (broker) {
-            case "kafka" -> new KafkaBrokerSpec(dir, options.ports().kafka(), options.ports().kafkaController(),
-                KafkaBrokerSpec.DEFAULT_JVM_OPTIONS);
-            case "fjord" -> new FjordBrokerSpec(dir, options.ports().fjord(), FjordBrokerSpec.defaultJvmOptions(env.javaFeatureVersion()));
-            default -> throw new IllegalArgumentException(broker);
-        };
+        return BrokerSpec.create(broker, options.workDir(), options.ports(), env);
     }
 
     private void runBrokerRound(BrokerSpec spec, int round) throws Exception {
@@ -423,18 +417,7 @@ public final class Compare {
     }
 
     private void failed(RoundContext ctx, String what, ChildProcess.Result result) {
-        note(ctx, what + " gave no result (exit " + result.exitCode() + "): " + lastMeaningfulLine(result));
-    }
-
-    private static String lastMeaningfulLine(ChildProcess.Result result) {
-        String[] lines = result.output().strip().split("\n");
-        for (int i = lines.length - 1; i >= 0; i--) {
-            String line = lines[i].strip();
-            if (!line.isEmpty() && !line.startsWith("at ") && !line.startsWith("...")) {
-                return "`" + (line.length() > 200 ? line.substring(0, 200) + "…" : line).replace("`", "'") + "`";
-            }
-        }
-        return "(no output)";
+        note(ctx, what + " gave no result (exit " + result.exitCode() + "): " + result.lastMeaningfulLine());
     }
 
     private void note(RoundContext ctx, String text) {
@@ -444,11 +427,7 @@ public final class Compare {
     }
 
     private void writeTsv() throws IOException {
-        List<String> lines = new ArrayList<>();
-        lines.add(Sample.TSV_HEADER);
-        samples.forEach(s -> lines.add(s.toTsv()));
-        Files.createDirectories(options.workDir());
-        Files.write(options.workDir().resolve("results.tsv"), lines);
+        Sample.writeTsv(samples, options.workDir().resolve("results.tsv"));
     }
 
     private void stopRunningBroker() {

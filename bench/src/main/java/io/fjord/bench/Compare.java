@@ -118,6 +118,7 @@ public final class Compare {
     private void runBrokerRound(BrokerSpec spec, int round) throws Exception {
         log("round " + round + ": " + spec.name() + " — preparing a fresh data dir");
         spec.prepareFresh(env);
+        settleDisk();
         BrokerProcess broker = BrokerProcess.start(spec, env, options.startTimeoutMs());
         running.set(broker);
         RoundContext ctx = new RoundContext(spec, broker, round, options.workDir().resolve(spec.name()).resolve("round-" + round));
@@ -149,6 +150,16 @@ public final class Compare {
         record(ctx, new Figure(BROKER, "shutdown", "SIGTERM to exit", "ms", Figure.Better.INFO, Figure.Bar.NONE), stopMs);
         // Free the disk for the next broker: every round starts from an empty data dir anyway.
         BrokerSpec.deleteRecursively(spec.dataDir());
+    }
+
+    /**
+     * Writes back what the previous broker left dirty in the page cache (gigabytes, and a deleted
+     * data dir) before the next start is timed: otherwise the new broker's first fsyncs queue behind
+     * that writeback and the start-up figure measures the previous round.
+     */
+    private static void settleDisk() throws IOException, InterruptedException {
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
+        Thread.sleep(1_000);
     }
 
     /** One producer case: record size, partition count, acks. */

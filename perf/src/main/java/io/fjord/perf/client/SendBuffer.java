@@ -1,9 +1,7 @@
 package io.fjord.perf.client;
 
+import io.fjord.protocol.types.GrowableBufferWriter;
 import io.fjord.protocol.types.MessageWriter;
-import io.fjord.record.BaseRecords;
-import io.fjord.record.FileRecords;
-import io.fjord.record.MemoryRecords;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,20 +24,21 @@ import java.nio.channels.WritableByteChannel;
  *
  * <p>Owned by the thread that runs the connection's event loop; not thread-safe.
  */
-public final class SendBuffer implements MessageWriter {
+public final class SendBuffer extends GrowableBufferWriter {
 
-    private final int maxCapacityBytes;
-    private ByteBuffer buffer;
     private int head;
     private long bytesAppended;
     private long bytesFlushed;
 
     public SendBuffer(int initialCapacityBytes, int maxCapacityBytes) {
-        if (initialCapacityBytes <= 0 || maxCapacityBytes < initialCapacityBytes) {
-            throw new IllegalArgumentException("capacities " + initialCapacityBytes + "/" + maxCapacityBytes);
+        super(positive(initialCapacityBytes), maxCapacityBytes, true);
+    }
+
+    private static int positive(int initialCapacityBytes) {
+        if (initialCapacityBytes <= 0) {
+            throw new IllegalArgumentException("initial capacity must be positive, was " + initialCapacityBytes);
         }
-        this.maxCapacityBytes = maxCapacityBytes;
-        this.buffer = ByteBuffer.allocateDirect(initialCapacityBytes);
+        return initialCapacityBytes;
     }
 
     /** Bytes appended but not yet written to the socket. */
@@ -99,71 +98,6 @@ public final class SendBuffer implements MessageWriter {
             buffer.limit(buffer.position()).position(head);
             buffer.compact();
             head = 0;
-        }
-    }
-
-    private void ensureCapacity(int bytes) {
-        if (buffer.remaining() >= bytes) {
-            return;
-        }
-        long needed = (long) buffer.position() + bytes;
-        if (needed > maxCapacityBytes) {
-            throw new IllegalStateException("request larger than the send buffer's limit of " + maxCapacityBytes + " bytes");
-        }
-        int capacity = (int) Math.min(maxCapacityBytes, Math.max(needed, 2L * buffer.capacity()));
-        ByteBuffer grown = ByteBuffer.allocateDirect(capacity);
-        grown.put(buffer.flip());
-        buffer = grown;
-    }
-
-    @Override
-    public void writeInt8(byte value) {
-        ensureCapacity(1);
-        buffer.put(value);
-    }
-
-    @Override
-    public void writeInt16(short value) {
-        ensureCapacity(2);
-        buffer.putShort(value);
-    }
-
-    @Override
-    public void writeInt32(int value) {
-        ensureCapacity(4);
-        buffer.putInt(value);
-    }
-
-    @Override
-    public void writeInt64(long value) {
-        ensureCapacity(8);
-        buffer.putLong(value);
-    }
-
-    @Override
-    public void writeDouble(double value) {
-        ensureCapacity(8);
-        buffer.putDouble(value);
-    }
-
-    @Override
-    public void writeBytes(byte[] bytes) {
-        ensureCapacity(bytes.length);
-        buffer.put(bytes);
-    }
-
-    @Override
-    public void writeBytes(ByteBuffer bytes) {
-        ensureCapacity(bytes.remaining());
-        buffer.put(bytes.duplicate());
-    }
-
-    @Override
-    public void writeRecords(BaseRecords records) {
-        ensureCapacity(records.sizeInBytes());
-        switch (records) {
-            case MemoryRecords memory -> buffer.put(memory.duplicateBuffer());
-            case FileRecords file -> file.readInto(buffer);
         }
     }
 }

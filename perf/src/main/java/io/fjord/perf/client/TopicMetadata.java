@@ -1,5 +1,7 @@
 package io.fjord.perf.client;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,5 +22,16 @@ public record TopicMetadata(String topic, List<Integer> leaders, Map<Integer, St
 
     public int leaderOf(int partition) {
         return leaders.get(partition);
+    }
+
+    /** The topic's partitions grouped by leader, leaders in order of first appearance, partitions ascending. */
+    public Map<Integer, int[]> partitionsByLeader() {
+        Map<Integer, List<Integer>> byLeader = new LinkedHashMap<>();
+        for (int partition = 0; partition < partitionCount(); partition++) {
+            byLeader.computeIfAbsent(leaderOf(partition), k -> new ArrayList<>()).add(partition);
+        }
+        Map<Integer, int[]> result = new LinkedHashMap<>();
+        byLeader.forEach((leader, partitions) -> result.put(leader, partitions.stream().mapToInt(Integer::intValue).toArray()));
+        return result;
     }
 }

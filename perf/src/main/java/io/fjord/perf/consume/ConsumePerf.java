@@ -20,7 +20,6 @@ import io.fjord.record.MemoryRecords;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -89,15 +88,10 @@ public final class ConsumePerf implements ResponseListener {
     }
 
     private static List<Leader> leaders(PerfClient client, TopicMetadata metadata) {
-        Map<Integer, List<Integer>> byLeader = new LinkedHashMap<>();
-        for (int partition = 0; partition < metadata.partitionCount(); partition++) {
-            byLeader.computeIfAbsent(metadata.leaderOf(partition), k -> new ArrayList<>()).add(partition);
-        }
         List<Leader> leaders = new ArrayList<>();
-        for (Map.Entry<Integer, List<Integer>> entry : byLeader.entrySet()) {
+        for (Map.Entry<Integer, int[]> entry : metadata.partitionsByLeader().entrySet()) {
             BrokerConnection connection = client.connection(entry.getKey());
-            int[] partitions = entry.getValue().stream().mapToInt(Integer::intValue).toArray();
-            leaders.add(new Leader(connection, partitions, connection.versions().versionOrThrow(ApiMessageType.FETCH)));
+            leaders.add(new Leader(connection, entry.getValue(), connection.versions().versionOrThrow(ApiMessageType.FETCH)));
         }
         return leaders;
     }

@@ -17,7 +17,6 @@ import io.fjord.record.MemoryRecords;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -85,15 +84,10 @@ public final class ProducePerf implements ResponseListener {
     }
 
     private static List<Leader> leaders(PerfClient client, TopicMetadata metadata) {
-        Map<Integer, List<Integer>> byLeader = new LinkedHashMap<>();
-        for (int partition = 0; partition < metadata.partitionCount(); partition++) {
-            byLeader.computeIfAbsent(metadata.leaderOf(partition), k -> new ArrayList<>()).add(partition);
-        }
         List<Leader> leaders = new ArrayList<>();
-        for (Map.Entry<Integer, List<Integer>> entry : byLeader.entrySet()) {
+        for (Map.Entry<Integer, int[]> entry : metadata.partitionsByLeader().entrySet()) {
             BrokerConnection connection = client.connection(entry.getKey());
-            int[] partitions = entry.getValue().stream().mapToInt(Integer::intValue).toArray();
-            leaders.add(new Leader(connection, partitions, connection.versions().versionOrThrow(ApiMessageType.PRODUCE)));
+            leaders.add(new Leader(connection, entry.getValue(), connection.versions().versionOrThrow(ApiMessageType.PRODUCE)));
         }
         return leaders;
     }

@@ -1,8 +1,6 @@
 package io.fjord.protocol.types;
 
-import io.fjord.record.BaseRecords;
 import io.fjord.record.FileRecords;
-import io.fjord.record.MemoryRecords;
 
 import java.nio.ByteBuffer;
 
@@ -13,21 +11,16 @@ import java.nio.ByteBuffer;
  *
  * <p>Size the writer with {@code message.size(version)} to avoid any growth. Not thread-safe.
  */
-public final class ByteBufferMessageWriter implements MessageWriter {
+public final class ByteBufferMessageWriter extends GrowableBufferWriter {
 
     private static final int DEFAULT_CAPACITY_BYTES = 256;
-
-    private ByteBuffer buffer;
 
     public ByteBufferMessageWriter() {
         this(DEFAULT_CAPACITY_BYTES);
     }
 
     public ByteBufferMessageWriter(int initialCapacityBytes) {
-        if (initialCapacityBytes < 0) {
-            throw new IllegalArgumentException("capacity must be >= 0, was " + initialCapacityBytes);
-        }
-        this.buffer = ByteBuffer.allocate(initialCapacityBytes);
+        super(initialCapacityBytes, Integer.MAX_VALUE - 8, false);
     }
 
     /** Encodes {@code message} at {@code version} into a new buffer of exactly its size, ready to read. */
@@ -45,70 +38,5 @@ public final class ByteBufferMessageWriter implements MessageWriter {
     /** A read-ready view (position 0, limit = bytes written) sharing this writer's storage. */
     public ByteBuffer toByteBuffer() {
         return buffer.duplicate().flip();
-    }
-
-    @Override
-    public void writeInt8(byte value) {
-        ensureCapacity(1);
-        buffer.put(value);
-    }
-
-    @Override
-    public void writeInt16(short value) {
-        ensureCapacity(2);
-        buffer.putShort(value);
-    }
-
-    @Override
-    public void writeInt32(int value) {
-        ensureCapacity(4);
-        buffer.putInt(value);
-    }
-
-    @Override
-    public void writeInt64(long value) {
-        ensureCapacity(8);
-        buffer.putLong(value);
-    }
-
-    @Override
-    public void writeDouble(double value) {
-        ensureCapacity(8);
-        buffer.putDouble(value);
-    }
-
-    @Override
-    public void writeBytes(byte[] bytes) {
-        ensureCapacity(bytes.length);
-        buffer.put(bytes);
-    }
-
-    @Override
-    public void writeBytes(ByteBuffer bytes) {
-        ensureCapacity(bytes.remaining());
-        buffer.put(bytes.duplicate());
-    }
-
-    @Override
-    public void writeRecords(BaseRecords records) {
-        ensureCapacity(records.sizeInBytes());
-        switch (records) {
-            case MemoryRecords memory -> buffer.put(memory.duplicateBuffer());
-            case FileRecords file -> file.readInto(buffer);
-        }
-    }
-
-    private void ensureCapacity(int bytes) {
-        if (buffer.remaining() >= bytes) {
-            return;
-        }
-        long needed = (long) buffer.position() + bytes;
-        if (needed > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("message larger than 2 GiB: " + needed + " bytes");
-        }
-        int capacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * buffer.capacity()));
-        ByteBuffer grown = ByteBuffer.allocate(capacity);
-        grown.put(buffer.flip());
-        buffer = grown;
     }
 }

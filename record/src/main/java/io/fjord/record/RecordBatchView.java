@@ -315,7 +315,7 @@ public final class RecordBatchView {
         for (int index = 0; index < count; index++) {
             int length = Varint.readVarint(data);
             if (length < MIN_RECORD_BYTES - 1 || length > data.remaining()) {
-                throw scanCorrupt("record length " + length + " with " + data.remaining() + " bytes left");
+                throw corrupt("record length " + length + " with " + data.remaining() + " bytes left");
             }
             int end = data.position() + length;
             int limit = data.limit();
@@ -330,18 +330,18 @@ public final class RecordBatchView {
             int headerCount = Varint.readVarint(data);
             // Each header takes at least two bytes (two length varints).
             if (headerCount < 0 || headerCount > data.remaining() / 2) {
-                throw scanCorrupt("invalid header count " + headerCount);
+                throw corrupt("invalid header count " + headerCount);
             }
             for (int h = 0; h < headerCount; h++) {
                 int keyLength = Varint.readVarint(data);
                 if (keyLength < 0 || keyLength > data.remaining()) {
-                    throw scanCorrupt("invalid header key length " + keyLength);
+                    throw corrupt("invalid header key length " + keyLength);
                 }
                 data.position(data.position() + keyLength);
                 skipField(data);
             }
             if (data.hasRemaining()) {
-                throw scanCorrupt("record at offset delta " + offsetDelta + " has " + data.remaining() + " trailing bytes");
+                throw corrupt("record at offset delta " + offsetDelta + " has " + data.remaining() + " trailing bytes");
             }
             data.limit(limit);
             if (offsetDelta != index && firstBadDelta < 0) {
@@ -356,7 +356,7 @@ public final class RecordBatchView {
             }
         }
         if (data.hasRemaining()) {
-            throw scanCorrupt(data.remaining() + " bytes after the last of " + count + " records");
+            throw corrupt(data.remaining() + " bytes after the last of " + count + " records");
         }
         return new RecordsSummary(maxTimestamp, minSet, maxSet, firstBadDelta, badDelta, nullKeys);
     }
@@ -368,13 +368,13 @@ public final class RecordBatchView {
             return -1;
         }
         if (length < -1 || length > data.remaining()) {
-            throw scanCorrupt("invalid field length " + length + " with " + data.remaining() + " bytes left");
+            throw corrupt("invalid field length " + length + " with " + data.remaining() + " bytes left");
         }
         data.position(data.position() + length);
         return length;
     }
 
-    private ApiException scanCorrupt(String message) {
+    private ApiException corrupt(String message) {
         return new ApiException(Errors.CORRUPT_MESSAGE, "batch at offset " + baseOffset() + ": " + message);
     }
 
@@ -477,10 +477,6 @@ public final class RecordBatchView {
             ByteBuffer bytes = record.slice(record.position(), length);
             record.position(record.position() + length);
             return bytes;
-        }
-
-        private ApiException corrupt(String message) {
-            return new ApiException(Errors.CORRUPT_MESSAGE, "batch at offset " + baseOffset + ": " + message);
         }
     }
 }

@@ -216,25 +216,17 @@ public final class Compare {
             tool(ctx, "warmup-" + c.topic(), tools.producerPerformance(bootstrap, c.topic(), warmup, c.size(), -1, c.acks()));
         }
         long records = options.records(c.size());
-        long pid = ctx.broker().pid();
-        double cpuBefore = ProcStats.cpuSeconds(pid);
-        ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
-        ChildProcess.Result result = tool(ctx, "produce-" + c.topic(),
-            tools.producerPerformance(bootstrap, c.topic(), records, c.size(), -1, c.acks()));
-        double cpu = ProcStats.cpuSeconds(pid) - cpuBefore;
-        double busyCores = ProcStats.machineTicks().busyCoresSince(machineBefore, result.wallSeconds());
+        Load load = timedLoad(ctx, "produce-" + c.topic(), tools.producerPerformance(bootstrap, c.topic(), records, c.size(), -1, c.acks()));
+        ChildProcess.Result result = load.result();
         Optional<ToolOutputs.ProducerSummary> summary = ToolOutputs.producer(result.output());
         if (summary.isEmpty()) {
             failed(ctx, "ProducerPerformance " + c.label(), result);
             return;
         }
         ToolOutputs.ProducerSummary s = summary.get();
-        double gb = records * (double) c.size() / 1e9;
         record(ctx, fig(PRODUCE, c, "throughput", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.3)), s.mbPerSec());
         record(ctx, fig(PRODUCE, c, "records/s", "rec/s", Figure.Better.HIGHER, Figure.Bar.NONE), s.recordsPerSec());
-        record(ctx, fig(PRODUCE, c, "broker CPU per GB ingested", "CPU s/GB", Figure.Better.LOWER, Figure.Bar.ratioAtMost(0.7)), cpu / gb);
-        record(ctx, fig(PRODUCE, c, "broker CPU share", "cores", Figure.Better.INFO, Figure.Bar.NONE), cpu / result.wallSeconds());
-        record(ctx, fig(PRODUCE, c, "machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE), busyCores);
+        recordBrokerCost(ctx, PRODUCE, c, load, records * (double) c.size() / 1e9);
         if (ctx.spec().name().equals("kafka")) {
             fixedRateByCase.putIfAbsent(c.label(), Math.max(1, (long) (s.recordsPerSec() / 2)));
         }
@@ -244,17 +236,35 @@ public final class Compare {
         }
     }
 
+    /** A load tool's run with the broker's CPU seconds and the machine's busy cores over it. */
+    private record Load(ChildProcess.Result result, double brokerCpuSeconds, double busyCores) {
+    }
+
+    private Load timedLoad(RoundContext ctx, String name, List<String> command) throws IOException, InterruptedException {
+        long pid = ctx.broker().pid();
+        double cpuBefore = ProcStats.cpuSeconds(pid);
+        ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
+        ChildProcess.Result result = tool(ctx, name, command);
+        double cpu = ProcStats.cpuSeconds(pid) - cpuBefore;
+        return new Load(result, cpu, ProcStats.machineTicks().busyCoresSince(machineBefore, result.wallSeconds()));
+    }
+
+    /** Broker CPU per GB of {@code gb} ingested, its share in cores, and the machine's busy cores. */
+    private void recordBrokerCost(RoundContext ctx, String group, ProduceCase c, Load load, double gb) {
+        double wall = load.result().wallSeconds();
+        record(ctx, fig(group, c, "broker CPU per GB ingested", "CPU s/GB", Figure.Better.LOWER, Figure.Bar.ratioAtMost(0.7)),
+            load.brokerCpuSeconds() / gb);
+        record(ctx, fig(group, c, "broker CPU share", "cores", Figure.Better.INFO, Figure.Bar.NONE), load.brokerCpuSeconds() / wall);
+        record(ctx, fig(group, c, "machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE), load.busyCores());
+    }
+
     /** The same case driven by fjord perf: on 2 cores a lighter load tool leaves the broker more of the machine. */
     private void runPerfProduceCase(RoundContext ctx, ProduceCase c) throws Exception {
         String bootstrap = ctx.spec().bootstrap();
         long records = options.records(c.size());
-        long pid = ctx.broker().pid();
-        double cpuBefore = ProcStats.cpuSeconds(pid);
-        ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
-        ChildProcess.Result result = tool(ctx, "perf-produce-" + c.topic(),
+        Load load = timedLoad(ctx, "perf-produce-" + c.topic(),
             perf.produce(bootstrap, c.topic(), options.warmupRecords(c.size()), records, c.size(), -1, c.acks()));
-        double cpu = ProcStats.cpuSeconds(pid) - cpuBefore;
-        double busyCores = ProcStats.machineTicks().busyCoresSince(machineBefore, result.wallSeconds());
+        ChildProcess.Result result = load.result();
         Optional<Map<String, Double>> values = FjordPerfTool.result(result.output());
         if (values.isEmpty() || result.exitCode() != 0) {
             failed(ctx, "fjord perf produce " + c.label(), result);
@@ -262,11 +272,8 @@ public final class Compare {
         }
         Map<String, Double> v = values.get();
         // CPU is counted over the whole run, warm-up included, so it is per GB of everything sent.
-        double gb = (records + options.warmupRecords(c.size())) * (double) c.size() / 1e9;
         record(ctx, fig(PERF_PRODUCE, c, "throughput", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.3)), v.get("mbPerSec"));
-        record(ctx, fig(PERF_PRODUCE, c, "broker CPU per GB ingested", "CPU s/GB", Figure.Better.LOWER, Figure.Bar.ratioAtMost(0.7)), cpu / gb);
-        record(ctx, fig(PERF_PRODUCE, c, "broker CPU share", "cores", Figure.Better.INFO, Figure.Bar.NONE), cpu / result.wallSeconds());
-        record(ctx, fig(PERF_PRODUCE, c, "machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE), busyCores);
+        recordBrokerCost(ctx, PERF_PRODUCE, c, load, (records + options.warmupRecords(c.size())) * (double) c.size() / 1e9);
         long rate = options.latencyRate() > 0 ? options.latencyRate() : fixedRateByCase.getOrDefault(c.label(), 0L);
         if (rate == 0) {
             return;

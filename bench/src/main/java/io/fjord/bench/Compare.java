@@ -212,11 +212,9 @@ public final class Compare {
     private void runProduceCase(RoundContext ctx, ProduceCase c) throws Exception {
         String bootstrap = ctx.spec().bootstrap();
         long warmup = options.warmupRecords(c.size());
-        if (warmup > 0) {
-            tool(ctx, "warmup-" + c.topic(), tools.producerPerformance(bootstrap, c.topic(), warmup, c.size(), -1, c.acks()));
-        }
         long records = options.records(c.size());
-        Load load = timedLoad(ctx, "produce-" + c.topic(), tools.producerPerformance(bootstrap, c.topic(), records, c.size(), -1, c.acks()));
+        Load load = timedLoad(ctx, "produce-" + c.topic(),
+            tools.warmedProducerPerformance(bootstrap, c.topic(), warmup, records, c.size(), -1, c.acks()));
         ChildProcess.Result result = load.result();
         Optional<ToolOutputs.ProducerSummary> summary = ToolOutputs.producer(result.output());
         if (summary.isEmpty()) {
@@ -226,7 +224,8 @@ public final class Compare {
         ToolOutputs.ProducerSummary s = summary.get();
         record(ctx, fig(PRODUCE, c, "throughput", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.3)), s.mbPerSec());
         record(ctx, fig(PRODUCE, c, "records/s", "rec/s", Figure.Better.HIGHER, Figure.Bar.NONE), s.recordsPerSec());
-        recordBrokerCost(ctx, PRODUCE, c, load, records * (double) c.size() / 1e9);
+        // CPU is counted over the whole run, warm-up included, so it is per GB of everything sent.
+        recordBrokerCost(ctx, PRODUCE, c, load, (records + warmup) * (double) c.size() / 1e9);
         if (ctx.spec().name().equals("kafka")) {
             fixedRateByCase.putIfAbsent(c.label(), Math.max(1, (long) (s.recordsPerSec() / 2)));
         }
@@ -280,7 +279,7 @@ public final class Compare {
         }
         long latencyRecords = Math.max(1, (long) (rate * options.latencySeconds()));
         ChildProcess.Result latency = tool(ctx, "perf-latency-" + c.topic(),
-            perf.produce(bootstrap, c.topic(), Math.max(1, latencyRecords / 10), latencyRecords, c.size(), rate, c.acks()));
+            perf.produce(bootstrap, c.topic(), latencyWarmupRecords(rate), latencyRecords, c.size(), rate, c.acks()));
         Optional<Map<String, Double>> lv = FjordPerfTool.result(latency.output());
         if (lv.isEmpty() || latency.exitCode() != 0) {
             failed(ctx, "fjord perf produce at " + rate + " rec/s " + c.label(), latency);
@@ -292,6 +291,11 @@ public final class Compare {
         record(ctx, fig(PERF_LATENCY, c, "p99.9", "µs", Figure.Better.LOWER, Figure.Bar.NONE), lv.get().get("p999Us"));
     }
 
+    /** Warm-up at the fixed rate, in the load tool's own JVM, before the counted latency run (both tools alike). */
+    private long latencyWarmupRecords(long rate) {
+        return Math.max(1, (long) (rate * options.latencyWarmupSeconds()));
+    }
+
     private void runLatencyCase(RoundContext ctx, ProduceCase c, double ownMaxRecordsPerSec) throws Exception {
         long rate = options.latencyRate() > 0 ? options.latencyRate() : fixedRateByCase.getOrDefault(c.label(), 0L);
         if (rate == 0) {
@@ -301,7 +305,8 @@ public final class Compare {
         }
         long records = Math.max(1, (long) (rate * options.latencySeconds()));
         ChildProcess.Result result = tool(ctx, "latency-" + c.topic(),
-            tools.producerPerformance(ctx.spec().bootstrap(), c.topic(), records, c.size(), rate, c.acks()));
+            tools.warmedProducerPerformance(ctx.spec().bootstrap(), c.topic(), latencyWarmupRecords(rate), records, c.size(), rate,
+                c.acks()));
         Optional<ToolOutputs.ProducerSummary> summary = ToolOutputs.producer(result.output());
         if (summary.isEmpty()) {
             failed(ctx, "ProducerPerformance at " + rate + " rec/s " + c.label(), result);

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, List<Integer> partitions, List<String> acks,
                       Map<Integer, Long> recordsBySize, long bytesPerCaseDefault, int warmupPercent,
-                      double latencySeconds, long latencyRate, String consumers, long consumerTimeoutMs,
+                      double latencySeconds, double latencyWarmupSeconds, long latencyRate, String consumers, long consumerTimeoutMs,
                       int e2eMessages, String e2eAcks, int probeRate, double probeSeconds, double probeWarmupSeconds,
                       Ports ports, double settleSeconds, long startTimeoutMs, long toolTimeoutSeconds,
                       Path workDir, Path doc, String section, String title, boolean smoke, boolean fjordPerf) {
@@ -34,8 +34,9 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
           --acks LIST             producer acks (default 1,all)
           --records SIZE:N,...    records per throughput run (default 100:5000000,1024:1000000; smoke 100:20000,1024:5000)
           --bytes-per-case B      records for sizes not in --records: B / size (default 1000000000)
-          --warmup-percent P      warm-up run before counting, as % of the records (default 10)
-          --latency-seconds S     length of the fixed-rate latency run (default 15; smoke 2)
+          --warmup-percent P      warm-up before counting, as % of the records, in the tool's own JVM (default 10)
+          --latency-seconds S     length of the fixed-rate latency run (default 15; smoke 2), after
+          --latency-warmup-seconds S  at the same rate in the same JVM (default 3; smoke 1)
           --latency-rate R        records/s for the latency run (default: half of Kafka's measured max per case)
           --consumers WHICH       kafka (ConsumerPerformance, needs groups) | assign | both | none (default both)
           --fjord-perf yes|no     also drive every case with fjord perf, Fjord's own load generator (default yes)
@@ -70,6 +71,7 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
             args.longValue("bytes-per-case", smoke ? 2_000_000 : 1_000_000_000L),
             args.intValue("warmup-percent", 10),
             args.doubleValue("latency-seconds", smoke ? 2 : 15),
+            args.doubleValue("latency-warmup-seconds", smoke ? 1 : 3),
             args.longValue("latency-rate", 0),
             args.string("consumers", "both"),
             args.longValue("consumer-timeout-ms", smoke ? 5_000 : 10_000),

@@ -1,8 +1,10 @@
 package io.fjord.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,10 +22,12 @@ final class KafkaTools {
 
     private final BenchEnvironment env;
     private final Path log4jConfig;
+    private final Path wrapperClasses;
 
-    private KafkaTools(BenchEnvironment env, Path log4jConfig) {
+    private KafkaTools(BenchEnvironment env, Path log4jConfig, Path wrapperClasses) {
         this.env = env;
         this.log4jConfig = log4jConfig;
+        this.wrapperClasses = wrapperClasses;
     }
 
     /** Writes the tools' log4j2 config (WARN to stderr, as Kafka's tools-log4j2.yaml) under {@code workDir}. */
@@ -40,26 +44,65 @@ final class KafkaTools {
             rootLogger.level = warn
             rootLogger.appenderRef.err.ref = STDERR
             """);
-        return new KafkaTools(env, config);
+        return new KafkaTools(env, config, copyWrapper(workDir.resolve("tool-classes")));
+    }
+
+    /**
+     * Copies {@link WarmedProducerPerformance} (JDK-only) into a class directory of its own, so it runs
+     * on Kafka's tools class path without the bench jar's copy of kafka-clients and its logging binding.
+     */
+    private static Path copyWrapper(Path dir) throws IOException {
+        String resource = WarmedProducerPerformance.class.getName().replace('.', '/') + ".class";
+        Path target = dir.resolve(resource);
+        Files.createDirectories(target.getParent());
+        try (InputStream in = KafkaTools.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("missing " + resource + " in the bench jar");
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return dir;
     }
 
     private List<String> kafkaJvm(String mainClass) {
+        return kafkaJvm(mainClass, env.kafkaClasspath());
+    }
+
+    private List<String> kafkaJvm(String mainClass, String classpath) {
         List<String> command = new ArrayList<>();
         command.add(env.java().toString());
         command.addAll(TOOL_JVM_OPTIONS);
         command.add("-Dlog4j2.configurationFile=" + log4jConfig.toUri());
         command.add("-cp");
-        command.add(env.kafkaClasspath());
+        command.add(classpath);
         command.add(mainClass);
         return command;
     }
 
     /** {@code throughputPerSec} -1 means as fast as possible. Producer settings are the client's defaults but acks. */
     List<String> producerPerformance(String bootstrap, String topic, long records, int recordSize, long throughputPerSec, String acks) {
-        List<String> command = kafkaJvm("org.apache.kafka.tools.ProducerPerformance");
-        command.addAll(List.of("--topic", topic, "--num-records", Long.toString(records), "--record-size", Integer.toString(recordSize),
-            "--throughput", Long.toString(throughputPerSec), "--producer-props", "bootstrap.servers=" + bootstrap, "acks=" + acks));
+        List<String> command = kafkaJvm(WarmedProducerPerformance.TOOL);
+        command.addAll(producerArgs(bootstrap, topic, records, recordSize, throughputPerSec, acks));
         return command;
+    }
+
+    /**
+     * {@code ProducerPerformance} with a warm-up of {@code warmupRecords} in the same JVM before the counted
+     * run (same rate, same settings), so the counted run measures a warm client; the output's last summary
+     * line is the counted run's.
+     */
+    List<String> warmedProducerPerformance(String bootstrap, String topic, long warmupRecords, long records, int recordSize,
+                                           long throughputPerSec, String acks) {
+        List<String> command = kafkaJvm(WarmedProducerPerformance.class.getName(), env.kafkaClasspath() + ":" + wrapperClasses);
+        command.addAll(List.of(WarmedProducerPerformance.WARMUP_OPTION, Long.toString(warmupRecords)));
+        command.addAll(producerArgs(bootstrap, topic, records, recordSize, throughputPerSec, acks));
+        return command;
+    }
+
+    private static List<String> producerArgs(String bootstrap, String topic, long records, int recordSize, long throughputPerSec,
+                                             String acks) {
+        return List.of("--topic", topic, "--num-records", Long.toString(records), "--record-size", Integer.toString(recordSize),
+            "--throughput", Long.toString(throughputPerSec), "--producer-props", "bootstrap.servers=" + bootstrap, "acks=" + acks);
     }
 
     /** Subscribes with a consumer group, as the tool always does. */

@@ -19,6 +19,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * bytes as ConsumerPerformance does. Beside ConsumerPerformance (which always joins a group), so a
  * broker without group support can still be measured. Prints
  * {@code RESULT records=.. bytes=.. seconds=.. mb_per_s=.. records_per_s=..} (MB = 2^20 bytes, as Kafka's tools).
+ * With {@code --warmup-records N} the same consumer first reads N records from the beginning, uncounted,
+ * then seeks to the beginning again, so the counted read runs in a warm JVM.
  * Runs as its own JVM, started by {@link Compare}.
  */
 public final class AssignConsumerPerf {
@@ -32,6 +34,7 @@ public final class AssignConsumerPerf {
         String topic = args.string("topic", "bench");
         long wanted = args.longValue("records", 1_000_000);
         long timeoutMs = args.longValue("timeout-ms", 10_000);
+        long warmup = args.longValue("warmup-records", 0);
         args.ensureAllUsed();
 
         Properties props = new Properties();
@@ -46,24 +49,38 @@ public final class AssignConsumerPerf {
                 partitions.add(new TopicPartition(topic, p.partition()));
             }
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long records = 0;
-            long bytes = 0;
-            long lastRecordNs = System.nanoTime();
-            while (records < wanted && System.nanoTime() - lastRecordNs < TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    records++;
-                    bytes += (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
-                    lastRecordNs = System.nanoTime();
-                }
+            if (warmup > 0) {
+                consumer.seekToBeginning(partitions);
+                read(consumer, warmup, timeoutMs);
+                startNs = System.nanoTime();
             }
-            double seconds = (lastRecordNs - startNs) / 1e9;
+            consumer.seekToBeginning(partitions);
+            Read read = read(consumer, wanted, timeoutMs);
+            double seconds = (read.lastRecordNs() - startNs) / 1e9;
             System.out.printf(java.util.Locale.ROOT, "RESULT records=%d bytes=%d seconds=%.3f mb_per_s=%.2f records_per_s=%.1f%n",
-                records, bytes, seconds, bytes / 1048576.0 / seconds, records / seconds);
-            if (records < wanted) {
-                System.err.println("read only " + records + " of " + wanted + " records before " + timeoutMs + " ms without data");
+                read.records(), read.bytes(), seconds, read.bytes() / 1048576.0 / seconds, read.records() / seconds);
+            if (read.records() < wanted) {
+                System.err.println("read only " + read.records() + " of " + wanted + " records before " + timeoutMs + " ms without data");
                 System.exit(1);
             }
         }
+    }
+
+    private record Read(long records, long bytes, long lastRecordNs) {
+    }
+
+    /** Polls until {@code wanted} records or {@code timeoutMs} without any. */
+    private static Read read(KafkaConsumer<byte[], byte[]> consumer, long wanted, long timeoutMs) {
+        long records = 0;
+        long bytes = 0;
+        long lastRecordNs = System.nanoTime();
+        while (records < wanted && System.nanoTime() - lastRecordNs < TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                records++;
+                bytes += (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+                lastRecordNs = System.nanoTime();
+            }
+        }
+        return new Read(records, bytes, lastRecordNs);
     }
 }

@@ -344,7 +344,8 @@ public final class Compare {
 
     private void runConsumerPerformance(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
         ChildProcess.Result result = tool(ctx, "consume-" + c.topic(),
-            tools.consumerPerformance(ctx.spec().bootstrap(), c.topic(), records, options.consumerTimeoutMs()));
+            tools.warmedConsumerPerformance(ctx.spec().bootstrap(), c.topic(), options.warmupRecords(c.size()), records,
+                options.consumerTimeoutMs()));
         Optional<ToolOutputs.ConsumerSummary> summary = ToolOutputs.consumer(result.output());
         if (summary.isEmpty() || summary.get().messages() < records) {
             failed(ctx, "ConsumerPerformance (consumer group) " + label + summary.map(s -> ": read " + s.messages() + " of " + records).orElse(""),
@@ -358,6 +359,7 @@ public final class Compare {
     private void runAssignConsumer(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
         ChildProcess.Result result = tool(ctx, "assign-consume-" + c.topic(), tools.probe(AssignConsumerPerf.class,
             List.of("--bootstrap", ctx.spec().bootstrap(), "--topic", c.topic(), "--records", Long.toString(records),
+                "--warmup-records", Long.toString(options.warmupRecords(c.size())),
                 "--timeout-ms", Long.toString(options.consumerTimeoutMs()))));
         Optional<Map<String, Double>> values = ToolOutputs.probeResult(result.output());
         if (values.isEmpty() || result.exitCode() != 0) {

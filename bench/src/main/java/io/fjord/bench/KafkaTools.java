@@ -48,11 +48,11 @@ final class KafkaTools {
     }
 
     /**
-     * Copies {@link WarmedProducerPerformance} (JDK-only) into a class directory of its own, so it runs
+     * Copies {@link WarmedTool} (JDK-only) into a class directory of its own, so it runs
      * on Kafka's tools class path without the bench jar's copy of kafka-clients and its logging binding.
      */
     private static Path copyWrapper(Path dir) throws IOException {
-        String resource = WarmedProducerPerformance.class.getName().replace('.', '/') + ".class";
+        String resource = WarmedTool.class.getName().replace('.', '/') + ".class";
         Path target = dir.resolve(resource);
         Files.createDirectories(target.getParent());
         try (InputStream in = KafkaTools.class.getClassLoader().getResourceAsStream(resource)) {
@@ -81,21 +81,36 @@ final class KafkaTools {
 
     /** {@code throughputPerSec} -1 means as fast as possible. Producer settings are the client's defaults but acks. */
     List<String> producerPerformance(String bootstrap, String topic, long records, int recordSize, long throughputPerSec, String acks) {
-        List<String> command = kafkaJvm(WarmedProducerPerformance.TOOL);
+        List<String> command = kafkaJvm(WarmedTool.PRODUCER_PERFORMANCE);
         command.addAll(producerArgs(bootstrap, topic, records, recordSize, throughputPerSec, acks));
         return command;
     }
 
     /**
      * {@code ProducerPerformance} with a warm-up of {@code warmupRecords} in the same JVM before the counted
-     * run (same rate, same settings), so the counted run measures a warm client; the output's last summary
-     * line is the counted run's.
+     * run (same rate, same settings), so the counted run measures a warm client.
      */
     List<String> warmedProducerPerformance(String bootstrap, String topic, long warmupRecords, long records, int recordSize,
                                            long throughputPerSec, String acks) {
-        List<String> command = kafkaJvm(WarmedProducerPerformance.class.getName(), env.kafkaClasspath() + ":" + wrapperClasses);
-        command.addAll(List.of(WarmedProducerPerformance.WARMUP_OPTION, Long.toString(warmupRecords)));
-        command.addAll(producerArgs(bootstrap, topic, records, recordSize, throughputPerSec, acks));
+        return warmed(WarmedTool.PRODUCER_PERFORMANCE, List.of("--num-records=" + warmupRecords),
+            producerArgs(bootstrap, topic, records, recordSize, throughputPerSec, acks));
+    }
+
+    /** {@code ConsumerPerformance} reading {@code warmupMessages} in another group first, in the same JVM. */
+    List<String> warmedConsumerPerformance(String bootstrap, String topic, long warmupMessages, long messages, long timeoutMs) {
+        List<String> args = consumerArgs(bootstrap, topic, messages, timeoutMs);
+        String group = args.get(args.indexOf("--group") + 1);
+        return warmed(WarmedTool.CONSUMER_PERFORMANCE, List.of("--messages=" + warmupMessages, "--group=" + group + "-warmup"), args);
+    }
+
+    private List<String> warmed(String tool, List<String> warmupSets, List<String> toolArgs) {
+        List<String> command = kafkaJvm(WarmedTool.class.getName(), env.kafkaClasspath() + ":" + wrapperClasses);
+        command.addAll(List.of("--tool", tool));
+        for (String set : warmupSets) {
+            command.addAll(List.of("--warmup-set", set));
+        }
+        command.add("--");
+        command.addAll(toolArgs);
         return command;
     }
 
@@ -107,10 +122,14 @@ final class KafkaTools {
 
     /** Subscribes with a consumer group, as the tool always does. */
     List<String> consumerPerformance(String bootstrap, String topic, long messages, long timeoutMs) {
-        List<String> command = kafkaJvm("org.apache.kafka.tools.ConsumerPerformance");
-        command.addAll(List.of("--bootstrap-server", bootstrap, "--topic", topic, "--messages", Long.toString(messages),
-            "--timeout", Long.toString(timeoutMs), "--group", "bench-" + topic + "-" + System.nanoTime()));
+        List<String> command = kafkaJvm(WarmedTool.CONSUMER_PERFORMANCE);
+        command.addAll(consumerArgs(bootstrap, topic, messages, timeoutMs));
         return command;
+    }
+
+    private static List<String> consumerArgs(String bootstrap, String topic, long messages, long timeoutMs) {
+        return List.of("--bootstrap-server", bootstrap, "--topic", topic, "--messages", Long.toString(messages),
+            "--timeout", Long.toString(timeoutMs), "--group", "bench-" + topic + "-" + System.nanoTime());
     }
 
     /** Sends one record, waits for it to be consumed, repeats: idle round-trip latency. */

@@ -50,7 +50,8 @@ final class ToolOutputs {
 
     static Optional<ConsumerSummary> consumer(String output) {
         String[] lines = output.split("\n");
-        for (int i = 0; i < lines.length - 1; i++) {
+        // The last header: a warmed run prints the warm-up's summary first.
+        for (int i = lines.length - 2; i >= 0; i--) {
             if (lines[i].startsWith(CONSUMER_HEADER)) {
                 String[] f = lines[i + 1].split(",\\s*");
                 if (f.length < 10) {

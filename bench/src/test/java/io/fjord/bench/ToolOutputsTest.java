@@ -42,6 +42,21 @@ class ToolOutputsTest {
     }
 
     @Test
+    void shouldTakeTheCountedRunOfAWarmedConsumerPerformance() {
+        String header = "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, "
+            + "fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec\n";
+        String output = header
+            + "2026-11-22 05:38:57:338, 2026-11-22 05:38:58:100, 1.9073, 2.5030, 2000, 26246.7192, 486, 276, 6.9106, 72463.7681\n"
+            + "warm-up done; counted run follows\n" + header
+            + "2026-11-22 05:38:59:338, 2026-11-22 05:39:00:100, 19.073, 25.030, 20000, 26246.7192, 12, 276, 69.106, 72463.7681\n";
+
+        ToolOutputs.ConsumerSummary summary = ToolOutputs.consumer(output).orElseThrow();
+
+        assertThat(summary.messages()).isEqualTo(20_000);
+        assertThat(summary.rebalanceMs()).isEqualTo(12);
+    }
+
+    @Test
     void shouldParseEndToEndLatencySummary() {
         String output = "0\t120.5\nAvg latency: 8.5234 ms\nPercentiles: 50th = 8, 99th = 18, 99.9th = 25\n";
 

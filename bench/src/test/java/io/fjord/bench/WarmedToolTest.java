@@ -5,21 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-class WarmedProducerPerformanceTest {
+class WarmedToolTest {
 
     @Test
-    void shouldWarmUpWithTheSameArgumentsButTheRecordCount() {
+    void shouldWarmUpWithTheSameArgumentsButTheOptionsItIsTold() {
         String[] counted = {"--topic", "t", "--num-records", "1000", "--record-size", "100", "--throughput", "500"};
 
-        String[] warmup = WarmedProducerPerformance.withRecords(counted, 150);
+        String[] warmup = WarmedTool.withOption(counted, "--num-records", "150");
 
         assertThat(warmup).containsExactly("--topic", "t", "--num-records", "150", "--record-size", "100", "--throughput", "500");
         assertThat(counted[3]).isEqualTo("1000");
     }
 
     @Test
-    void shouldRefuseArgumentsWithoutARecordCount() {
-        assertThatThrownBy(() -> WarmedProducerPerformance.withRecords(new String[] {"--topic", "t"}, 10))
+    void shouldRefuseToSetAnOptionTheToolWasNotGiven() {
+        assertThatThrownBy(() -> WarmedTool.withOption(new String[] {"--topic", "t"}, "--num-records", "10"))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("--num-records");
     }

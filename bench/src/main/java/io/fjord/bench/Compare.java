@@ -162,6 +162,17 @@ public final class Compare {
         Thread.sleep(1_000);
     }
 
+    /**
+     * Every tool run starts from the same disk state: what the previous run left dirty (up to a
+     * gigabyte and more after a full-speed run) is written back first, so the kernel's writeback
+     * threads do not take a share of the 2 cores from the next measurement — whichever broker's
+     * run it would have landed on.
+     */
+    private static void settleBetweenTools() throws IOException, InterruptedException {
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
+        Thread.sleep(500);
+    }
+
     /** One producer case: record size, partition count, acks. */
     record ProduceCase(int size, int partitions, String acks) {
         String topic() {
@@ -240,10 +251,11 @@ public final class Compare {
     }
 
     private Load timedLoad(RoundContext ctx, String name, List<String> command) throws IOException, InterruptedException {
+        settleBetweenTools();
         long pid = ctx.broker().pid();
         double cpuBefore = ProcStats.cpuSeconds(pid);
         ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
-        ChildProcess.Result result = tool(ctx, name, command);
+        ChildProcess.Result result = runTool(ctx, name, command);
         double cpu = ProcStats.cpuSeconds(pid) - cpuBefore;
         return new Load(result, cpu, ProcStats.machineTicks().busyCoresSince(machineBefore, result.wallSeconds()));
     }
@@ -422,6 +434,11 @@ public final class Compare {
     }
 
     private ChildProcess.Result tool(RoundContext ctx, String name, List<String> command) throws IOException, InterruptedException {
+        settleBetweenTools();
+        return runTool(ctx, name, command);
+    }
+
+    private ChildProcess.Result runTool(RoundContext ctx, String name, List<String> command) throws IOException, InterruptedException {
         if (!ctx.broker().isAlive()) {
             throw new IOException(ctx.spec().name() + " died during round " + ctx.round() + "; see " + ctx.spec().outputFile());
         }

@@ -384,7 +384,7 @@ public final class Compare {
 
     private void runPerfConsumer(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
         ChildProcess.Result result = tool(ctx, "perf-consume-" + c.topic(),
-            perf.consume(ctx.spec().bootstrap(), c.topic(), records, options.consumerTimeoutMs()));
+            perf.consume(ctx.spec().bootstrap(), c.topic(), options.warmupRecords(c.size()), records, options.consumerTimeoutMs()));
         Optional<Map<String, Double>> values = FjordPerfTool.result(result.output());
         if (values.isEmpty() || result.exitCode() != 0) {
             failed(ctx, "fjord perf consume " + label, result);

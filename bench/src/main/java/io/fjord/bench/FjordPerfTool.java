@@ -58,10 +58,10 @@ final class FjordPerfTool {
         return command;
     }
 
-    List<String> consume(String bootstrap, String topic, long records, long timeoutMs) throws IOException {
+    List<String> consume(String bootstrap, String topic, long warmupRecords, long records, long timeoutMs) throws IOException {
         List<String> command = jvm("consume");
         command.addAll(List.of("--bootstrap-server", bootstrap, "--topic", topic, "--num-records", Long.toString(records),
-            "--timeout-ms", Long.toString(timeoutMs)));
+            "--warmup-records", Long.toString(warmupRecords), "--timeout-ms", Long.toString(timeoutMs)));
         return command;
     }
 

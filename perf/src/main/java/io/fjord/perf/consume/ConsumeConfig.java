@@ -24,6 +24,12 @@ public record ConsumeConfig(BrokerAddress bootstrap, String topic, long numRecor
         check(reportIntervalMs >= 1, "--reporting-interval must be at least 1, was " + reportIntervalMs);
     }
 
+    /** The same read, stopping after {@code records} (a warm-up). */
+    public ConsumeConfig withNumRecords(long records) {
+        return new ConsumeConfig(bootstrap, topic, records, fetchMaxBytes, maxPartitionFetchBytes, fetchMaxWaitMs, timeoutMs, checkCrc,
+            requestTimeoutMs, clientId, reportIntervalMs);
+    }
+
     private static void check(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);

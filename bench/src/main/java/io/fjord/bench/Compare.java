@@ -118,7 +118,7 @@ public final class Compare {
     private void runBrokerRound(BrokerSpec spec, int round) throws Exception {
         log("round " + round + ": " + spec.name() + " — preparing a fresh data dir");
         spec.prepareFresh(env);
-        settleDisk();
+        settleDisk(1_000);
         BrokerProcess broker = BrokerProcess.start(spec, env, options.startTimeoutMs());
         running.set(broker);
         RoundContext ctx = new RoundContext(spec, broker, round, options.workDir().resolve(spec.name()).resolve("round-" + round));
@@ -153,24 +153,15 @@ public final class Compare {
     }
 
     /**
-     * Writes back what the previous broker left dirty in the page cache (gigabytes, and a deleted
-     * data dir) before the next start is timed: otherwise the new broker's first fsyncs queue behind
-     * that writeback and the start-up figure measures the previous round.
+     * Writes back what the previous broker or tool run left dirty in the page cache (gigabytes after a
+     * full-speed run, and a deleted data dir) and pauses, so every measurement starts from the same disk
+     * state: otherwise a new broker's first fsyncs queue behind that writeback and the start-up figure
+     * measures the previous round, and the kernel's writeback threads take a share of the 2 cores from
+     * the next tool run, whichever broker's it is.
      */
-    private static void settleDisk() throws IOException, InterruptedException {
+    private static void settleDisk(long pauseMs) throws IOException, InterruptedException {
         new ProcessBuilder("sync").inheritIO().start().waitFor();
-        Thread.sleep(1_000);
-    }
-
-    /**
-     * Every tool run starts from the same disk state: what the previous run left dirty (up to a
-     * gigabyte and more after a full-speed run) is written back first, so the kernel's writeback
-     * threads do not take a share of the 2 cores from the next measurement — whichever broker's
-     * run it would have landed on.
-     */
-    private static void settleBetweenTools() throws IOException, InterruptedException {
-        new ProcessBuilder("sync").inheritIO().start().waitFor();
-        Thread.sleep(500);
+        Thread.sleep(pauseMs);
     }
 
     /** One producer case: record size, partition count, acks. */
@@ -251,7 +242,7 @@ public final class Compare {
     }
 
     private Load timedLoad(RoundContext ctx, String name, List<String> command) throws IOException, InterruptedException {
-        settleBetweenTools();
+        settleDisk(500);
         long pid = ctx.broker().pid();
         double cpuBefore = ProcStats.cpuSeconds(pid);
         ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
@@ -434,7 +425,7 @@ public final class Compare {
     }
 
     private ChildProcess.Result tool(RoundContext ctx, String name, List<String> command) throws IOException, InterruptedException {
-        settleBetweenTools();
+        settleDisk(500);
         return runTool(ctx, name, command);
     }
 

@@ -96,10 +96,14 @@ final class KafkaTools {
             producerArgs(bootstrap, topic, records, recordSize, throughputPerSec, acks));
     }
 
-    /** {@code ConsumerPerformance} reading {@code warmupMessages} in another group first, in the same JVM. */
+    /**
+     * {@code ConsumerPerformance} (it always subscribes with a consumer group) reading {@code warmupMessages}
+     * in a group of its own first, in the same JVM; the counted group then reads from the start.
+     */
     List<String> warmedConsumerPerformance(String bootstrap, String topic, long warmupMessages, long messages, long timeoutMs) {
-        List<String> args = consumerArgs(bootstrap, topic, messages, timeoutMs);
-        String group = args.get(args.indexOf("--group") + 1);
+        String group = "bench-" + topic + "-" + System.nanoTime();
+        List<String> args = List.of("--bootstrap-server", bootstrap, "--topic", topic, "--messages", Long.toString(messages),
+            "--timeout", Long.toString(timeoutMs), "--group", group);
         return warmed(WarmedTool.CONSUMER_PERFORMANCE, List.of("--messages=" + warmupMessages, "--group=" + group + "-warmup"), args);
     }
 
@@ -118,18 +122,6 @@ final class KafkaTools {
                                              String acks) {
         return List.of("--topic", topic, "--num-records", Long.toString(records), "--record-size", Integer.toString(recordSize),
             "--throughput", Long.toString(throughputPerSec), "--producer-props", "bootstrap.servers=" + bootstrap, "acks=" + acks);
-    }
-
-    /** Subscribes with a consumer group, as the tool always does. */
-    List<String> consumerPerformance(String bootstrap, String topic, long messages, long timeoutMs) {
-        List<String> command = kafkaJvm(WarmedTool.CONSUMER_PERFORMANCE);
-        command.addAll(consumerArgs(bootstrap, topic, messages, timeoutMs));
-        return command;
-    }
-
-    private static List<String> consumerArgs(String bootstrap, String topic, long messages, long timeoutMs) {
-        return List.of("--bootstrap-server", bootstrap, "--topic", topic, "--messages", Long.toString(messages),
-            "--timeout", Long.toString(timeoutMs), "--group", "bench-" + topic + "-" + System.nanoTime());
     }
 
     /** Sends one record, waits for it to be consumed, repeats: idle round-trip latency. */

@@ -10,6 +10,11 @@
 #   exit takes a few seconds longer while the JVM writes it); later starts map it. The JVM does not
 #   notice on its own that a rebuilt jar made the cache stale, so a cache older than any jar on
 #   the class path is deleted and recorded again.
+# - Unsafe for Netty on JDK 23+: from Java 25 Netty stops using sun.misc.Unsafe unless the JVM
+#   allows its memory-access methods, and then allocates direct memory through the foreign-function
+#   linker (60-80 ms of start-up linking downcalls) and reads buffers without Unsafe. Allowing it
+#   keeps Netty on the path it takes on every older JDK and silences the JDK's warning. The option
+#   exists from JDK 23 (JEP 471); JDK 21 and 22 reject it, and Netty uses Unsafe there anyway.
 
 fjord_cache_is_stale() {
   # $1 = cache file, $2 = class path: true when a class path entry is newer than the cache.
@@ -41,6 +46,9 @@ fjord_jvm_options() {
     FJORD_JVM_ARGS+=(-Xlog:aot=off -Xlog:cds=off)
   else
     FJORD_JVM_ARGS+=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$cache" -Xlog:cds=off -Xlog:cds+dynamic=off)
+  fi
+  if [ "$major" -ge 23 ]; then
+    FJORD_JVM_ARGS+=(--sun-misc-unsafe-memory-access=allow)
   fi
   # Netty's epoll transport and the compression codecs load native libraries.
   FJORD_JVM_ARGS+=(--enable-native-access=ALL-UNNAMED)

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -33,6 +35,9 @@ public final class Compare {
     static final String PERF_LATENCY = "Producer latency at the same fixed rate (fjord perf, microsecond resolution)";
     static final String E2E = "End-to-end latency, 1 partition";
     static final String BROKER = "Broker process";
+    /** Longest wait for an idle disk before a broker start or tool run. */
+    private static final long SETTLE_MAX_MS = 60_000;
+    private static final long SETTLE_POLL_MS = 100;
 
     private final CompareOptions options;
     private final BenchEnvironment env;
@@ -154,14 +159,36 @@ public final class Compare {
 
     /**
      * Writes back what the previous broker or tool run left dirty in the page cache (gigabytes after a
-     * full-speed run, and a deleted data dir) and pauses, so every measurement starts from the same disk
-     * state: otherwise a new broker's first fsyncs queue behind that writeback and the start-up figure
-     * measures the previous round, and the kernel's writeback threads take a share of the 2 cores from
-     * the next tool run, whichever broker's it is.
+     * full-speed run, and a deleted data dir), then waits until the disk has been idle for
+     * {@code quietMs}: nothing in flight, no sector written or discarded. Otherwise a new broker's
+     * first reads and fsyncs queue behind that writeback — and behind the discards an ext4 mounted
+     * with {@code discard} issues for a deleted 10 GB data dir, which held one start-up here for
+     * 5 s before {@code main} — so the start-up figure measures the previous round, and the kernel's
+     * writeback threads take a share of the 2 cores from the next tool run, whichever broker's it is.
+     * Gives up waiting after {@link #SETTLE_MAX_MS} and says so.
      */
-    private static void settleDisk(long pauseMs) throws IOException, InterruptedException {
+    private static void settleDisk(long quietMs) throws IOException, InterruptedException {
         new ProcessBuilder("sync").inheritIO().start().waitFor();
-        Thread.sleep(pauseMs);
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(SETTLE_MAX_MS);
+        ProcStats.DiskActivity last = ProcStats.diskActivity();
+        long quietFrom = System.nanoTime();
+        while (System.nanoTime() - quietFrom < TimeUnit.MILLISECONDS.toNanos(quietMs)) {
+            if (System.nanoTime() > deadline) {
+                log(String.format(Locale.ROOT, "  disk still busy after %d ms of waiting (%d I/Os in flight); going on", SETTLE_MAX_MS, last.inFlight()));
+                return;
+            }
+            Thread.sleep(SETTLE_POLL_MS);
+            ProcStats.DiskActivity now = ProcStats.diskActivity();
+            if (!now.quietSince(last)) {
+                quietFrom = System.nanoTime();
+            }
+            last = now;
+        }
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (waitedMs > quietMs + 1_000) {
+            log(String.format(Locale.ROOT, "  waited %d ms for the disk to go quiet", waitedMs));
+        }
     }
 
     /** One producer case: record size, partition count, acks. */
@@ -333,16 +360,33 @@ public final class Compare {
                 long records = options.records(size);
                 String label = size + " B, " + partitions + (partitions == 1 ? " partition" : " partitions");
                 if (!options.consumers().equals("assign")) {
+                    warmTopic(ctx, c);
                     runConsumerPerformance(ctx, c, label, records);
                 }
                 if (!options.consumers().equals("kafka")) {
+                    warmTopic(ctx, c);
                     runAssignConsumer(ctx, c, label, records);
                 }
                 if (options.fjordPerf()) {
+                    warmTopic(ctx, c);
                     runPerfConsumer(ctx, c, label, records);
                 }
             }
         }
+    }
+
+    /**
+     * Reads the topic's segment files into the page cache before a consumer run, so the run measures
+     * the broker serving from memory whichever broker it is (see {@link PageCache#warm}), and logs
+     * how much of it the cache still held.
+     */
+    private static void warmTopic(RoundContext ctx, ProduceCase c) throws IOException, InterruptedException {
+        List<Path> files = PageCache.topicLogFiles(ctx.spec().dataDir(), c.topic());
+        OptionalLong resident = PageCache.residentBytes(files);
+        long bytes = PageCache.warm(files);
+        log(String.format(Locale.ROOT, "  %s: page cache held %s of its %.0f MB; read it in", c.topic(),
+            resident.isPresent() ? String.format(Locale.ROOT, "%.0f MB", resident.getAsLong() / 1048576.0) : "an unknown part",
+            bytes / 1048576.0));
     }
 
     private void runConsumerPerformance(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {

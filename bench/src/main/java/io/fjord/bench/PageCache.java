@@ -1,9 +1,12 @@
 package io.fjord.bench;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -11,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Makes a log's files cold before a read, and tells how much of them the page cache holds (Linux).
+ * Makes a log's files cold before a read, or warm, and tells how much of them the page cache holds (Linux).
  * Two ways to evict, tried in this order by {@code auto}:
  * <ul>
  *   <li>{@link Method#DROP_CACHES}: {@code sync}, then {@code 1} into {@code /proc/sys/vm/drop_caches}
@@ -63,6 +66,48 @@ final class PageCache {
             run(List.of("dd", "if=" + file, "iflag=nocache", "count=0", "status=none"));
         }
         return Method.FADVISE;
+    }
+
+    /**
+     * Reads {@code files} through once so that the page cache holds them, and returns the bytes read.
+     * A read-back benchmark is meant to measure the broker serving from memory, but these machines
+     * reclaim page-cache pages left untouched for about 30 s (a DAMON {@code pageout} scheme), so a
+     * topic written a minute before its read comes back from the disk at a fraction of the speed.
+     */
+    static long warm(List<Path> files) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        long total = 0;
+        for (Path file : files) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                int read;
+                while ((read = channel.read(buffer.clear())) > 0) {
+                    total += read;
+                }
+            }
+        }
+        return total;
+    }
+
+    /** The segment files ({@code *.log}) of every partition of {@code topic} under a broker's data dir. */
+    static List<Path> topicLogFiles(Path dataDir, String topic) throws IOException {
+        if (!Files.isDirectory(dataDir)) {
+            return List.of();
+        }
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(dataDir)) {
+            for (Path dir : dirs.filter(d -> isPartitionDir(d.getFileName().toString(), topic)).sorted().toList()) {
+                files.addAll(files(dir).stream().filter(f -> f.getFileName().toString().endsWith(".log")).toList());
+            }
+        }
+        return files;
+    }
+
+    /** True for {@code topic-N}, N a partition number, and not for another topic sharing the prefix. */
+    static boolean isPartitionDir(String name, String topic) {
+        if (!name.startsWith(topic + "-") || name.length() == topic.length() + 1) {
+            return false;
+        }
+        return name.substring(topic.length() + 1).chars().allMatch(Character::isDigit);
     }
 
     /** Bytes of {@code files} resident in the page cache; empty when fincore is missing, fails, or there are no files. */

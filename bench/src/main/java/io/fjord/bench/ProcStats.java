@@ -114,6 +114,45 @@ final class ProcStats {
         return new MachineTicks(total - idle, total);
     }
 
+    /**
+     * The machine's block-device activity: requests in flight, and sectors written and discarded so
+     * far, summed over every device in {@code /proc/diskstats}. Two readings that differ, or any
+     * request in flight, mean the disk is still busy.
+     */
+    record DiskActivity(long inFlight, long sectorsWritten, long sectorsDiscarded) {
+        boolean quietSince(DiskActivity earlier) {
+            return inFlight == 0 && sectorsWritten == earlier.sectorsWritten && sectorsDiscarded == earlier.sectorsDiscarded;
+        }
+    }
+
+    /** The current {@link DiskActivity}; all zero where {@code /proc/diskstats} is missing. */
+    static DiskActivity diskActivity() {
+        String stats = readOrNull(Path.of("/proc/diskstats"));
+        return stats == null ? new DiskActivity(0, 0, 0) : parseDiskActivity(stats);
+    }
+
+    /**
+     * Sums /proc/diskstats: after major, minor and name, field 7 is sectors written, 9 I/Os in
+     * flight and 14 sectors discarded (kernels before 4.18 have no discard fields: 0).
+     */
+    static DiskActivity parseDiskActivity(String stats) {
+        long inFlight = 0;
+        long written = 0;
+        long discarded = 0;
+        for (String line : stats.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 14) {
+                continue;
+            }
+            written += Long.parseLong(f[9]);
+            inFlight += Long.parseLong(f[11]);
+            if (f.length >= 17) {
+                discarded += Long.parseLong(f[16]);
+            }
+        }
+        return new DiskActivity(inFlight, written, discarded);
+    }
+
     private static String readOrNull(Path path) {
         try {
             return Files.readString(path);

@@ -38,4 +38,28 @@ class ProcStatsTest {
         assertThat(ProcStats.parseOpenFilesLimit(limits)).isEqualTo("20000");
         assertThat(ProcStats.parseOpenFilesLimit("Limit Soft\n")).isEqualTo("unknown");
     }
+
+    @Test
+    void shouldSumDiskActivityOverDevicesWithAndWithoutDiscardFields() {
+        // vda: a 4.18+ line (17 counters after the name); sdb: an older line (11 counters); a short line is skipped.
+        String stats = """
+             254       0 vda 3445761 161286 344902802 18504291 5394408 552928 886167576 18906791 2 1998096 37831455 927150 249 849058736 283556 1556498 136815
+               8      16 sdb 10 0 80 5 20 0 400 9 1 12 14
+               7       0 loop0 1 2
+            """;
+
+        ProcStats.DiskActivity activity = ProcStats.parseDiskActivity(stats);
+
+        assertThat(activity).isEqualTo(new ProcStats.DiskActivity(3, 886_167_576L + 400, 849_058_736L));
+    }
+
+    @Test
+    void shouldCallTheDiskQuietOnlyWithNothingInFlightAndNoNewSectors() {
+        ProcStats.DiskActivity before = new ProcStats.DiskActivity(0, 100, 50);
+
+        assertThat(new ProcStats.DiskActivity(0, 100, 50).quietSince(before)).isTrue();
+        assertThat(new ProcStats.DiskActivity(1, 100, 50).quietSince(before)).isFalse();
+        assertThat(new ProcStats.DiskActivity(0, 108, 50).quietSince(before)).isFalse();
+        assertThat(new ProcStats.DiskActivity(0, 100, 58).quietSince(before)).isFalse();
+    }
 }

@@ -1,0 +1,37 @@
+package io.fjord.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PageCacheTest {
+
+    @Test
+    void shouldTellATopicsPartitionDirsFromAnotherTopicSharingThePrefix() {
+        assertThat(PageCache.isPartitionDir("bench-1024b-6p-0", "bench-1024b-6p")).isTrue();
+        assertThat(PageCache.isPartitionDir("bench-1024b-6p-12", "bench-1024b-6p")).isTrue();
+        assertThat(PageCache.isPartitionDir("bench-1024b-6p-acks1-0", "bench-1024b-6p")).isFalse();
+        assertThat(PageCache.isPartitionDir("bench-1024b-6p-", "bench-1024b-6p")).isFalse();
+        assertThat(PageCache.isPartitionDir("other-0", "bench-1024b-6p")).isFalse();
+    }
+
+    @Test
+    void shouldReadEverySegmentFileOfTheTopicAndNothingElse(@TempDir Path dataDir) throws Exception {
+        Files.createDirectories(dataDir.resolve("t-0"));
+        Files.createDirectories(dataDir.resolve("t-1"));
+        Files.createDirectories(dataDir.resolve("t-x-0"));
+        Files.write(dataDir.resolve("t-0/00000000000000000000.log"), new byte[3_000_000]);
+        Files.write(dataDir.resolve("t-0/00000000000000000000.index"), new byte[100]);
+        Files.write(dataDir.resolve("t-1/00000000000000000000.log"), new byte[5]);
+        Files.write(dataDir.resolve("t-x-0/00000000000000000000.log"), new byte[7]);
+
+        var files = PageCache.topicLogFiles(dataDir, "t");
+
+        assertThat(files).containsExactly(dataDir.resolve("t-0/00000000000000000000.log"), dataDir.resolve("t-1/00000000000000000000.log"));
+        assertThat(PageCache.warm(files)).isEqualTo(3_000_005L);
+        assertThat(PageCache.topicLogFiles(dataDir.resolve("missing"), "t")).isEmpty();
+    }
+}

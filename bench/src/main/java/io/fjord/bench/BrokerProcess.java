@@ -35,6 +35,7 @@ final class BrokerProcess implements AutoCloseable {
         Files.writeString(spec.outputFile(), "# " + String.join(" ", command) + "\n",
             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         ProcessBuilder builder = ChildProcess.builder(command, spec.outputFile());
+        PageCache.warm(PageCache.startFiles(command));
         long startNs = System.nanoTime();
         Process process = builder.start();
         try {

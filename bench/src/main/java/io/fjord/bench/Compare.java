@@ -160,7 +160,7 @@ public final class Compare {
     /**
      * Writes back what the previous broker or tool run left dirty in the page cache (gigabytes after a
      * full-speed run, and a deleted data dir), then waits until the disk has been idle for
-     * {@code quietMs}: nothing in flight, no sector written or discarded. Otherwise a new broker's
+     * {@code quietMs}: no sector discarded, and no more written than an idle broker writes. Otherwise a new broker's
      * first reads and fsyncs queue behind that writeback — and behind the discards an ext4 mounted
      * with {@code discard} issues for a deleted 10 GB data dir, which held one start-up here for
      * 5 s before {@code main} — so the start-up figure measures the previous round, and the kernel's
@@ -175,7 +175,7 @@ public final class Compare {
         long quietFrom = System.nanoTime();
         while (System.nanoTime() - quietFrom < TimeUnit.MILLISECONDS.toNanos(quietMs)) {
             if (System.nanoTime() > deadline) {
-                log(String.format(Locale.ROOT, "  disk still busy after %d ms of waiting (%d I/Os in flight); going on", SETTLE_MAX_MS, last.inFlight()));
+                log(String.format(Locale.ROOT, "  disk still busy after %d ms of waiting; going on", SETTLE_MAX_MS));
                 return;
             }
             Thread.sleep(SETTLE_POLL_MS);
@@ -380,19 +380,36 @@ public final class Compare {
      * the broker serving from memory whichever broker it is (see {@link PageCache#warm}), and logs
      * how much of it the cache still held.
      */
-    private static void warmTopic(RoundContext ctx, ProduceCase c) throws IOException, InterruptedException {
-        List<Path> files = PageCache.topicLogFiles(ctx.spec().dataDir(), c.topic());
+    private void warmTopic(RoundContext ctx, ProduceCase c) throws IOException, InterruptedException {
+        // The read covers the first records of the topic; a third more than their payload covers
+        // record and batch overhead and partitions that got more than their share.
+        long bytesPerPartition = (long) (options.records(c.size()) * (double) c.size() / c.partitions() * 1.33);
+        List<Path> files = PageCache.topicLogFiles(ctx.spec().dataDir(), c.topic(), bytesPerPartition);
         OptionalLong resident = PageCache.residentBytes(files);
         long bytes = PageCache.warm(files);
-        log(String.format(Locale.ROOT, "  %s: page cache held %s of its %.0f MB; read it in", c.topic(),
+        log(String.format(Locale.ROOT, "  %s: page cache held %s of the %.0f MB a read from the start needs; read it in", c.topic(),
             resident.isPresent() ? String.format(Locale.ROOT, "%.0f MB", resident.getAsLong() / 1048576.0) : "an unknown part",
             bytes / 1048576.0));
     }
 
+    /**
+     * Broker CPU per GB a consumer read (its warm-up read included, as for producers) and the
+     * machine's busy cores: with one client thread decoding every record, the read can be bound by
+     * the client, and then the broker's cost is what tells brokers apart.
+     */
+    private void recordReadCost(RoundContext ctx, String label, String tool, Load load, ProduceCase c, long records) {
+        double gb = (records + options.warmupRecords(c.size())) * (double) c.size() / 1e9;
+        record(ctx, new Figure(CONSUME, label, tool + ": broker CPU per GB read", "CPU s/GB", Figure.Better.LOWER, Figure.Bar.NONE),
+            load.brokerCpuSeconds() / gb);
+        record(ctx, new Figure(CONSUME, label, tool + ": machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE),
+            load.busyCores());
+    }
+
     private void runConsumerPerformance(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
-        ChildProcess.Result result = tool(ctx, "consume-" + c.topic(),
+        Load load = timedLoad(ctx, "consume-" + c.topic(),
             tools.warmedConsumerPerformance(ctx.spec().bootstrap(), c.topic(), options.warmupRecords(c.size()), records,
                 options.consumerTimeoutMs()));
+        ChildProcess.Result result = load.result();
         Optional<ToolOutputs.ConsumerSummary> summary = ToolOutputs.consumer(result.output());
         if (summary.isEmpty() || summary.get().messages() < records) {
             failed(ctx, "ConsumerPerformance (consumer group) " + label + summary.map(s -> ": read " + s.messages() + " of " + records).orElse(""),
@@ -401,13 +418,15 @@ public final class Compare {
         }
         record(ctx, new Figure(CONSUME, label, "ConsumerPerformance fetch.MB.sec", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
             summary.get().fetchMbPerSec());
+        recordReadCost(ctx, label, "ConsumerPerformance", load, c, records);
     }
 
     private void runAssignConsumer(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
-        ChildProcess.Result result = tool(ctx, "assign-consume-" + c.topic(), tools.probe(AssignConsumerPerf.class,
+        Load load = timedLoad(ctx, "assign-consume-" + c.topic(), tools.probe(AssignConsumerPerf.class,
             List.of("--bootstrap", ctx.spec().bootstrap(), "--topic", c.topic(), "--records", Long.toString(records),
                 "--warmup-records", Long.toString(options.warmupRecords(c.size())),
                 "--timeout-ms", Long.toString(options.consumerTimeoutMs()))));
+        ChildProcess.Result result = load.result();
         Optional<Map<String, Double>> values = ToolOutputs.probeResult(result.output());
         if (values.isEmpty() || result.exitCode() != 0) {
             failed(ctx, "assign-based consumer " + label, result);
@@ -415,11 +434,13 @@ public final class Compare {
         }
         record(ctx, new Figure(CONSUME, label, "assign consumer (no group)", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
             values.get().get("mb_per_s"));
+        recordReadCost(ctx, label, "assign consumer", load, c, records);
     }
 
     private void runPerfConsumer(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
-        ChildProcess.Result result = tool(ctx, "perf-consume-" + c.topic(),
+        Load load = timedLoad(ctx, "perf-consume-" + c.topic(),
             perf.consume(ctx.spec().bootstrap(), c.topic(), options.warmupRecords(c.size()), records, options.consumerTimeoutMs()));
+        ChildProcess.Result result = load.result();
         Optional<Map<String, Double>> values = FjordPerfTool.result(result.output());
         if (values.isEmpty() || result.exitCode() != 0) {
             failed(ctx, "fjord perf consume " + label, result);
@@ -427,6 +448,7 @@ public final class Compare {
         }
         record(ctx, new Figure(CONSUME, label, "fjord perf consume (batch bytes)", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
             values.get().get("mbPerSec"));
+        recordReadCost(ctx, label, "fjord perf consume", load, c, records);
     }
 
     private void runEndToEnd(RoundContext ctx) throws Exception {

@@ -88,18 +88,62 @@ final class PageCache {
         return total;
     }
 
-    /** The segment files ({@code *.log}) of every partition of {@code topic} under a broker's data dir. */
-    static List<Path> topicLogFiles(Path dataDir, String topic) throws IOException {
+    /**
+     * The segment files ({@code *.log}) of every partition of {@code topic} under a broker's data dir,
+     * oldest first per partition, taking from each partition only as many as hold its first
+     * {@code bytesPerPartition} bytes ({@code Long.MAX_VALUE}: all): a read from the beginning
+     * needs those, and later runs may have appended gigabytes more.
+     */
+    static List<Path> topicLogFiles(Path dataDir, String topic, long bytesPerPartition) throws IOException {
         if (!Files.isDirectory(dataDir)) {
             return List.of();
         }
         List<Path> files = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(dataDir)) {
             for (Path dir : dirs.filter(d -> isPartitionDir(d.getFileName().toString(), topic)).sorted().toList()) {
-                files.addAll(files(dir).stream().filter(f -> f.getFileName().toString().endsWith(".log")).toList());
+                long taken = 0;
+                // Segment files are named by base offset, zero-padded: name order is offset order.
+                for (Path file : files(dir).stream().filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+                    if (taken >= bytesPerPartition) {
+                        break;
+                    }
+                    files.add(file);
+                    taken += Files.size(file);
+                }
             }
         }
         return files;
+    }
+
+    /**
+     * The files a JVM started with {@code command} reads as it starts: the runtime's class image
+     * ({@code lib/modules} of the JDK the java executable belongs to), every class path entry that
+     * is a file, and a CDS archive or AOT cache named by {@code -XX:SharedArchiveFile=} or
+     * {@code -XX:AOTCache=}. Read in before a start-up is timed, for the same reason as
+     * {@link #warm}: after a long round these machines have paged them out, and the figure would
+     * measure the disk.
+     */
+    static List<Path> startFiles(List<String> command) {
+        List<Path> files = new ArrayList<>();
+        Path java = Path.of(command.get(0));
+        if (java.getParent() != null && java.getParent().getParent() != null) {
+            files.add(java.getParent().getParent().resolve("lib").resolve("modules"));
+        }
+        for (int i = 1; i < command.size(); i++) {
+            String arg = command.get(i);
+            if ((arg.equals("-cp") || arg.equals("-classpath") || arg.equals("--class-path")) && i + 1 < command.size()) {
+                for (String entry : command.get(++i).split(":")) {
+                    if (!entry.isEmpty()) {
+                        files.add(Path.of(entry));
+                    }
+                }
+            } else if (arg.startsWith("-XX:AOTCache=")) {
+                files.add(Path.of(arg.substring("-XX:AOTCache=".length())));
+            } else if (arg.startsWith("-XX:SharedArchiveFile=")) {
+                files.add(Path.of(arg.substring("-XX:SharedArchiveFile=".length())));
+            }
+        }
+        return files.stream().filter(Files::isRegularFile).toList();
     }
 
     /** True for {@code topic-N}, N a partition number, and not for another topic sharing the prefix. */

@@ -116,12 +116,19 @@ final class ProcStats {
 
     /**
      * The machine's block-device activity: requests in flight, and sectors written and discarded so
-     * far, summed over every device in {@code /proc/diskstats}. Two readings that differ, or any
-     * request in flight, mean the disk is still busy.
+     * far, summed over every device in {@code /proc/diskstats}.
      */
     record DiskActivity(long inFlight, long sectorsWritten, long sectorsDiscarded) {
+        /**
+         * At most this many sectors (128 KB) written between two readings still count as quiet: an
+         * idle broker keeps appending and fsyncing a few KB (Kafka's KRaft controller a no-op
+         * record every 500 ms), while writeback after a full-speed run moves megabytes per reading.
+         */
+        static final long QUIET_SECTORS_WRITTEN = 256;
+
+        /** True when nothing was discarded and at most {@link #QUIET_SECTORS_WRITTEN} written since {@code earlier}. */
         boolean quietSince(DiskActivity earlier) {
-            return inFlight == 0 && sectorsWritten == earlier.sectorsWritten && sectorsDiscarded == earlier.sectorsDiscarded;
+            return sectorsWritten - earlier.sectorsWritten <= QUIET_SECTORS_WRITTEN && sectorsDiscarded == earlier.sectorsDiscarded;
         }
     }
 

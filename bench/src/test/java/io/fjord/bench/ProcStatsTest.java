@@ -54,12 +54,12 @@ class ProcStatsTest {
     }
 
     @Test
-    void shouldCallTheDiskQuietOnlyWithNothingInFlightAndNoNewSectors() {
+    void shouldCallTheDiskQuietWithAFewKilobytesWrittenButNoDiscard() {
         ProcStats.DiskActivity before = new ProcStats.DiskActivity(0, 100, 50);
 
-        assertThat(new ProcStats.DiskActivity(0, 100, 50).quietSince(before)).isTrue();
-        assertThat(new ProcStats.DiskActivity(1, 100, 50).quietSince(before)).isFalse();
-        assertThat(new ProcStats.DiskActivity(0, 108, 50).quietSince(before)).isFalse();
+        assertThat(new ProcStats.DiskActivity(1, 100, 50).quietSince(before)).isTrue();
+        assertThat(new ProcStats.DiskActivity(0, 100 + 256, 50).quietSince(before)).isTrue();
+        assertThat(new ProcStats.DiskActivity(0, 100 + 257, 50).quietSince(before)).isFalse();
         assertThat(new ProcStats.DiskActivity(0, 100, 58).quietSince(before)).isFalse();
     }
 }

@@ -115,10 +115,10 @@ final class ProcStats {
     }
 
     /**
-     * The machine's block-device activity: requests in flight, and sectors written and discarded so
-     * far, summed over every device in {@code /proc/diskstats}.
+     * The machine's block-device activity: sectors written and discarded so far, summed over every
+     * device in {@code /proc/diskstats}.
      */
-    record DiskActivity(long inFlight, long sectorsWritten, long sectorsDiscarded) {
+    record DiskActivity(long sectorsWritten, long sectorsDiscarded) {
         /**
          * At most this many sectors (128 KB) written between two readings still count as quiet: an
          * idle broker keeps appending and fsyncing a few KB (Kafka's KRaft controller a no-op
@@ -135,15 +135,14 @@ final class ProcStats {
     /** The current {@link DiskActivity}; all zero where {@code /proc/diskstats} is missing. */
     static DiskActivity diskActivity() {
         String stats = readOrNull(Path.of("/proc/diskstats"));
-        return stats == null ? new DiskActivity(0, 0, 0) : parseDiskActivity(stats);
+        return stats == null ? new DiskActivity(0, 0) : parseDiskActivity(stats);
     }
 
     /**
-     * Sums /proc/diskstats: after major, minor and name, field 7 is sectors written, 9 I/Os in
-     * flight and 14 sectors discarded (kernels before 4.18 have no discard fields: 0).
+     * Sums /proc/diskstats: after major, minor and name, field 7 is sectors written and 14 sectors
+     * discarded (kernels before 4.18 have no discard fields: 0).
      */
     static DiskActivity parseDiskActivity(String stats) {
-        long inFlight = 0;
         long written = 0;
         long discarded = 0;
         for (String line : stats.split("\n")) {
@@ -152,12 +151,11 @@ final class ProcStats {
                 continue;
             }
             written += Long.parseLong(f[9]);
-            inFlight += Long.parseLong(f[11]);
             if (f.length >= 17) {
                 discarded += Long.parseLong(f[16]);
             }
         }
-        return new DiskActivity(inFlight, written, discarded);
+        return new DiskActivity(written, discarded);
     }
 
     private static String readOrNull(Path path) {

@@ -50,16 +50,16 @@ class ProcStatsTest {
 
         ProcStats.DiskActivity activity = ProcStats.parseDiskActivity(stats);
 
-        assertThat(activity).isEqualTo(new ProcStats.DiskActivity(3, 886_167_576L + 400, 849_058_736L));
+        assertThat(activity).isEqualTo(new ProcStats.DiskActivity(886_167_576L + 400, 849_058_736L));
     }
 
     @Test
     void shouldCallTheDiskQuietWithAFewKilobytesWrittenButNoDiscard() {
-        ProcStats.DiskActivity before = new ProcStats.DiskActivity(0, 100, 50);
+        ProcStats.DiskActivity before = new ProcStats.DiskActivity(100, 50);
 
-        assertThat(new ProcStats.DiskActivity(1, 100, 50).quietSince(before)).isTrue();
-        assertThat(new ProcStats.DiskActivity(0, 100 + 256, 50).quietSince(before)).isTrue();
-        assertThat(new ProcStats.DiskActivity(0, 100 + 257, 50).quietSince(before)).isFalse();
-        assertThat(new ProcStats.DiskActivity(0, 100, 58).quietSince(before)).isFalse();
+        assertThat(new ProcStats.DiskActivity(100, 50).quietSince(before)).isTrue();
+        assertThat(new ProcStats.DiskActivity(100 + 256, 50).quietSince(before)).isTrue();
+        assertThat(new ProcStats.DiskActivity(100 + 257, 50).quietSince(before)).isFalse();
+        assertThat(new ProcStats.DiskActivity(100, 58).quietSince(before)).isFalse();
     }
 }

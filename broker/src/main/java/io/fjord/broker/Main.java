@@ -28,15 +28,11 @@ public final class Main {
         // Netty's leak detector samples buffer allocations with a stack trace each; the tests keep
         // it on (they run the broker in-process), a served broker does not pay for it unless asked
         // with -Dio.netty.leakDetection.level=simple.
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            System.setProperty("io.netty.leakDetection.level", "disabled");
-        }
+        defaultProperty("io.netty.leakDetection.level", "disabled");
         // Netty 4.2 defines JFR events for its buffer allocator; registering them parses their
         // annotations through a dozen dynamic proxies, about 60 ms of start-up, for events only a
         // JFR recording would read. -Dio.netty.jfr.enabled=true brings them back for profiling.
-        if (System.getProperty("io.netty.jfr.enabled") == null) {
-            System.setProperty("io.netty.jfr.enabled", "false");
-        }
+        defaultProperty("io.netty.jfr.enabled", "false");
         Map<String, String> properties;
         try {
             properties = parseArguments(args);
@@ -65,6 +61,13 @@ public final class Main {
             stopped.countDown();
         }, "fjord-shutdown"));
         stopped.await();
+    }
+
+    /** Sets a system property unless the command line already did (-D wins). */
+    private static void defaultProperty(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     static Map<String, String> parseArguments(String[] args) throws IOException {

@@ -39,7 +39,7 @@ public final class BrokerConfig {
     public static final ConfigKey<Boolean> DELETE_TOPIC_ENABLE = define("delete.topic.enable", ConfigKey::parseBoolean, "true", null, "[boolean] Allow DeleteTopics.");
     public static final ConfigKey<Integer> MESSAGE_MAX_BYTES = define("message.max.bytes", ConfigKey::parseInt, "1048588", atLeast(0), "[int] Largest record batch size allowed (topic: max.message.bytes).");
     public static final ConfigKey<Integer> SOCKET_REQUEST_MAX_BYTES = define("socket.request.max.bytes", ConfigKey::parseInt, "104857600", atLeast(1), "[int] Largest request frame accepted.");
-    public static final ConfigKey<Integer> SOCKET_SEND_BUFFER_BYTES = define("socket.send.buffer.bytes", ConfigKey::parseInt, "102400", atLeast(-1), "[int] SO_SNDBUF; -1 for the OS default.");
+    public static final ConfigKey<Integer> SOCKET_SEND_BUFFER_BYTES = define("socket.send.buffer.bytes", ConfigKey::parseInt, "-1", atLeast(-1), "[int] SO_SNDBUF; -1 (Fjord's default; Kafka's is 102400) keeps the kernel's send-buffer autotuning, so a fetch response is handed to the kernel in one write.");
     public static final ConfigKey<Integer> SOCKET_RECEIVE_BUFFER_BYTES = define("socket.receive.buffer.bytes", ConfigKey::parseInt, "102400", atLeast(-1), "[int] SO_RCVBUF; -1 for the OS default.");
     public static final ConfigKey<Long> CONNECTIONS_MAX_IDLE_MS = define("connections.max.idle.ms", ConfigKey::parseLong, "600000", atLeast(-1), "[long] Idle connections are closed after this many ms; -1 never.");
     public static final ConfigKey<Integer> NUM_NETWORK_THREADS = define("num.network.threads", ConfigKey::parseInt, "3", atLeast(1), "[int] Netty event loop threads.");

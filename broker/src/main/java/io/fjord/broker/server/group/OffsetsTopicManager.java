@@ -2,14 +2,11 @@ package io.fjord.broker.server.group;
 
 import io.fjord.broker.config.BrokerConfig;
 import io.fjord.broker.server.BrokerContext;
-import io.fjord.common.errors.ApiException;
+import io.fjord.broker.server.InternalTopic;
 import io.fjord.common.errors.Errors;
 import io.fjord.coordinator.group.GroupCoordinator;
 import io.fjord.coordinator.group.GroupCoordinatorConfig;
-import io.fjord.metadata.ClusterController;
 import io.fjord.metadata.TopicImage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -26,19 +23,22 @@ import java.util.SplittableRandom;
  * topic already exists and right after creating it otherwise.
  *
  * <p>Thread-safe: {@link #ensureReady} may be called from any network thread; creation happens
- * once, under this object's lock. Created and closed by {@code FjordBroker}.
+ * once ({@link InternalTopic}). Created and closed by {@code FjordBroker}.
  */
 public final class OffsetsTopicManager implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OffsetsTopicManager.class);
-
-    private final BrokerContext broker;
     private final GroupCoordinator coordinator;
-    private volatile boolean loadRequested;
+    private final InternalTopic topic;
 
     private OffsetsTopicManager(BrokerContext broker, GroupCoordinator coordinator) {
-        this.broker = broker;
         this.coordinator = coordinator;
+        BrokerConfig config = broker.config();
+        this.topic = new InternalTopic(broker, OffsetsTopicLog.TOPIC, coordinator.config().offsetsTopicNumPartitions(),
+                config.get(BrokerConfig.OFFSETS_TOPIC_REPLICATION_FACTOR),
+                Map.of("cleanup.policy", "compact",
+                        "compression.type", "producer",
+                        "segment.bytes", String.valueOf(config.get(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES))),
+                image -> coordinator.loadPartitions(allPartitions(image.partitionCount())));
     }
 
     /** Builds the coordinator and starts it; loads {@code __consumer_offsets} if it exists. */
@@ -50,7 +50,7 @@ public final class OffsetsTopicManager implements AutoCloseable {
                 new OffsetsTopicLog(broker.replicaManager()), broker.time(), new SplittableRandom(new SecureRandom().nextLong()));
         coordinator.start();
         OffsetsTopicManager manager = new OffsetsTopicManager(broker, coordinator);
-        existing.ifPresent(topic -> manager.requestLoad(topic.partitionCount()));
+        manager.topic.loadIfExists();
         return manager;
     }
 
@@ -78,49 +78,15 @@ public final class OffsetsTopicManager implements AutoCloseable {
      * NONE when it has, COORDINATOR_NOT_AVAILABLE when the topic cannot be created.
      */
     public Errors ensureReady() {
-        if (loadRequested) {
-            return Errors.NONE;
-        }
-        synchronized (this) {
-            if (loadRequested) {
-                return Errors.NONE;
-            }
-            Optional<TopicImage> topic = broker.controller().image().topic(OffsetsTopicLog.TOPIC);
-            if (topic.isEmpty()) {
-                try {
-                    topic = Optional.of(createTopic());
-                } catch (ApiException e) {
-                    LOG.warn("Cannot create {}: {}", OffsetsTopicLog.TOPIC, e.getMessage());
-                    return Errors.COORDINATOR_NOT_AVAILABLE;
-                }
-            }
-            requestLoad(topic.get().partitionCount());
-            return Errors.NONE;
-        }
+        return topic.ensureReady();
     }
 
-    private TopicImage createTopic() {
-        BrokerConfig config = broker.config();
-        int partitions = coordinator.config().offsetsTopicNumPartitions();
-        // A single node cannot hold more replicas than itself; Kafka would refuse until enough brokers exist.
-        short replicationFactor = (short) Math.min(config.get(BrokerConfig.OFFSETS_TOPIC_REPLICATION_FACTOR), 1);
-        Map<String, String> configs = Map.of(
-                "cleanup.policy", "compact",
-                "compression.type", "producer",
-                "segment.bytes", String.valueOf(config.get(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES)));
-        TopicImage topic = broker.controller().createTopic(new ClusterController.CreateTopicRequest(OffsetsTopicLog.TOPIC, partitions,
-                replicationFactor, Map.of(), configs), partitions, replicationFactor, false);
-        LOG.info("Created {} with {} partitions", OffsetsTopicLog.TOPIC, partitions);
-        return topic;
-    }
-
-    private void requestLoad(int partitionCount) {
+    private static List<Integer> allPartitions(int partitionCount) {
         List<Integer> partitions = new ArrayList<>(partitionCount);
         for (int partition = 0; partition < partitionCount; partition++) {
             partitions.add(partition);
         }
-        loadRequested = true;
-        coordinator.loadPartitions(partitions);
+        return partitions;
     }
 
     @Override

@@ -2,17 +2,14 @@ package io.fjord.broker.server.transaction;
 
 import io.fjord.broker.config.BrokerConfig;
 import io.fjord.broker.server.BrokerContext;
+import io.fjord.broker.server.InternalTopic;
 import io.fjord.broker.server.group.OffsetsTopicLog;
 import io.fjord.broker.server.group.OffsetsTopicManager;
 import io.fjord.common.TopicPartition;
-import io.fjord.common.errors.ApiException;
 import io.fjord.common.errors.Errors;
 import io.fjord.coordinator.transaction.TransactionCoordinator;
 import io.fjord.coordinator.transaction.TransactionCoordinatorConfig;
-import io.fjord.metadata.ClusterController;
 import io.fjord.metadata.TopicImage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -27,20 +24,24 @@ import java.util.Optional;
  * PrepareAbort, and right after creating it otherwise.
  *
  * <p>Thread-safe: {@link #ensureReady} may be called from any network thread; creation happens
- * once, under this object's lock. Created and closed by {@code FjordBroker}.
+ * once ({@link InternalTopic}). Created and closed by {@code FjordBroker}.
  */
 public final class TransactionTopicManager implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TransactionTopicManager.class);
     public static final String TOPIC = "__transaction_state";
 
-    private final BrokerContext broker;
     private final TransactionCoordinator coordinator;
-    private volatile boolean loadRequested;
+    private final InternalTopic topic;
 
     private TransactionTopicManager(BrokerContext broker, TransactionCoordinator coordinator) {
-        this.broker = broker;
         this.coordinator = coordinator;
+        BrokerConfig config = broker.config();
+        this.topic = new InternalTopic(broker, TOPIC, coordinator.config().transactionStateLogNumPartitions(),
+                config.get(BrokerConfig.TRANSACTION_STATE_LOG_REPLICATION_FACTOR),
+                Map.of("cleanup.policy", "compact",
+                        "compression.type", "uncompressed",
+                        "segment.bytes", String.valueOf(config.get(BrokerConfig.TRANSACTION_STATE_LOG_SEGMENT_BYTES))),
+                image -> coordinator.loadPartitions(leaderEpochs(broker, image)));
     }
 
     /** Builds the coordinator and starts it; loads {@code __transaction_state} if it exists. */
@@ -53,7 +54,7 @@ public final class TransactionTopicManager implements AutoCloseable {
                 new PartitionMarkerWriter(broker.replicaManager(), groups.coordinator()), broker.time());
         coordinator.start();
         TransactionTopicManager manager = new TransactionTopicManager(broker, coordinator);
-        existing.ifPresent(manager::requestLoad);
+        manager.topic.loadIfExists();
         return manager;
     }
 
@@ -76,52 +77,18 @@ public final class TransactionTopicManager implements AutoCloseable {
      * NONE when it has, COORDINATOR_NOT_AVAILABLE when the topic cannot be created.
      */
     public Errors ensureReady() {
-        if (loadRequested) {
-            return Errors.NONE;
-        }
-        synchronized (this) {
-            if (loadRequested) {
-                return Errors.NONE;
-            }
-            Optional<TopicImage> topic = broker.controller().image().topic(TOPIC);
-            if (topic.isEmpty()) {
-                try {
-                    topic = Optional.of(createTopic());
-                } catch (ApiException e) {
-                    LOG.warn("Cannot create {}: {}", TOPIC, e.getMessage());
-                    return Errors.COORDINATOR_NOT_AVAILABLE;
-                }
-            }
-            requestLoad(topic.get());
-            return Errors.NONE;
-        }
-    }
-
-    private TopicImage createTopic() {
-        BrokerConfig config = broker.config();
-        int partitions = coordinator.config().transactionStateLogNumPartitions();
-        // A single node cannot hold more replicas than itself; Kafka would refuse until enough brokers exist.
-        short replicationFactor = (short) Math.min(config.get(BrokerConfig.TRANSACTION_STATE_LOG_REPLICATION_FACTOR), 1);
-        Map<String, String> configs = Map.of(
-                "cleanup.policy", "compact",
-                "compression.type", "uncompressed",
-                "segment.bytes", String.valueOf(config.get(BrokerConfig.TRANSACTION_STATE_LOG_SEGMENT_BYTES)));
-        TopicImage topic = broker.controller().createTopic(new ClusterController.CreateTopicRequest(TOPIC, partitions,
-                replicationFactor, Map.of(), configs), partitions, replicationFactor, false);
-        LOG.info("Created {} with {} partitions", TOPIC, partitions);
-        return topic;
+        return topic.ensureReady();
     }
 
     /** Each partition loads with its leader epoch as the coordinator epoch written into markers. */
-    private void requestLoad(TopicImage topic) {
+    private static Map<Integer, Integer> leaderEpochs(BrokerContext broker, TopicImage topic) {
         Map<Integer, Integer> epochs = new HashMap<>();
         for (int partition = 0; partition < topic.partitionCount(); partition++) {
             int epoch = broker.replicaManager().partition(new TopicPartition(TOPIC, partition))
                     .map(hosted -> hosted.leaderEpoch()).orElse(0);
             epochs.put(partition, epoch);
         }
-        loadRequested = true;
-        coordinator.loadPartitions(epochs);
+        return epochs;
     }
 
     @Override

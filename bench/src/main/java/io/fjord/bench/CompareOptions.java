@@ -45,7 +45,7 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
           --e2e-acks A            acks for both end-to-end measurements (default 1)
           --probe-rate R          records/s of the microsecond end-to-end probe (default 1000)
           --probe-seconds S       measured seconds of that probe (default 15; smoke 2), after
-          --probe-warmup-seconds S  (default 3; smoke 1)
+          --probe-warmup-seconds S  (default 10; smoke 1): long enough for both brokers' JIT on the long-poll path
           --kafka-port P, --kafka-controller-port P, --fjord-port P   (defaults 19092, 19093, 29092; always 127.0.0.1)
           --settle-seconds S      idle time before idle RSS is read (default 5; smoke 1)
           --start-timeout-ms T    (default 120000)   --tool-timeout-seconds T (default 1800)
@@ -79,7 +79,7 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
             args.string("e2e-acks", "1"),
             args.intValue("probe-rate", 1_000),
             args.doubleValue("probe-seconds", smoke ? 2 : 15),
-            args.doubleValue("probe-warmup-seconds", smoke ? 1 : 3),
+            args.doubleValue("probe-warmup-seconds", smoke ? 1 : 10),
             new Ports(args.intValue("kafka-port", 19092), args.intValue("kafka-controller-port", 19093), args.intValue("fjord-port", 29092)),
             args.doubleValue("settle-seconds", smoke ? 1 : 5),
             args.longValue("start-timeout-ms", 120_000),

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * An internal topic a coordinator keeps its state in ({@code __consumer_offsets},
- * {@code __transaction_state}): created the first time a client looks for that coordinator, and
+ * {@code __transaction_state}; compacted, as Kafka creates them): created the first time a client looks for that coordinator, and
  * handed to the coordinator to load (replay) exactly once, at start-up when it already exists and
  * right after creating it otherwise.
  *
@@ -36,20 +36,23 @@ public final class InternalTopic {
      * @param partitions        partition count when this broker creates the topic
      * @param replicationFactor the configured factor; a single node holds one replica whatever it
      *                          says (Kafka would refuse until enough brokers exist)
+     * @param compressionType   the topic's {@code compression.type}
      * @param load              asks the coordinator to load the topic's partitions; called once
      */
-    public InternalTopic(BrokerContext broker, String name, int partitions, int replicationFactor, Map<String, String> configs,
-                         Consumer<TopicImage> load) {
+    public InternalTopic(BrokerContext broker, String name, int partitions, int replicationFactor, int segmentBytes,
+                         String compressionType, Consumer<TopicImage> load) {
         this.broker = broker;
         this.name = name;
         this.partitions = partitions;
         this.replicationFactor = (short) Math.min(replicationFactor, 1);
-        this.configs = Map.copyOf(configs);
+        this.configs = Map.of(
+                "cleanup.policy", "compact",
+                "compression.type", compressionType,
+                "segment.bytes", String.valueOf(segmentBytes));
         this.load = load;
     }
 
-    /** The topic as the metadata image has it now. */
-    public Optional<TopicImage> existing() {
+    private Optional<TopicImage> existing() {
         return broker.controller().image().topic(name);
     }
 

@@ -11,7 +11,6 @@ import io.fjord.metadata.TopicImage;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
@@ -35,9 +34,7 @@ public final class OffsetsTopicManager implements AutoCloseable {
         BrokerConfig config = broker.config();
         this.topic = new InternalTopic(broker, OffsetsTopicLog.TOPIC, coordinator.config().offsetsTopicNumPartitions(),
                 config.get(BrokerConfig.OFFSETS_TOPIC_REPLICATION_FACTOR),
-                Map.of("cleanup.policy", "compact",
-                        "compression.type", "producer",
-                        "segment.bytes", String.valueOf(config.get(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES))),
+                config.get(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES), "producer",
                 image -> coordinator.loadPartitions(allPartitions(image.partitionCount())));
     }
 

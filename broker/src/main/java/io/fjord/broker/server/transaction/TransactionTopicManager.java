@@ -38,9 +38,7 @@ public final class TransactionTopicManager implements AutoCloseable {
         BrokerConfig config = broker.config();
         this.topic = new InternalTopic(broker, TOPIC, coordinator.config().transactionStateLogNumPartitions(),
                 config.get(BrokerConfig.TRANSACTION_STATE_LOG_REPLICATION_FACTOR),
-                Map.of("cleanup.policy", "compact",
-                        "compression.type", "uncompressed",
-                        "segment.bytes", String.valueOf(config.get(BrokerConfig.TRANSACTION_STATE_LOG_SEGMENT_BYTES))),
+                config.get(BrokerConfig.TRANSACTION_STATE_LOG_SEGMENT_BYTES), "uncompressed",
                 image -> coordinator.loadPartitions(leaderEpochs(broker, image)));
     }
 

@@ -230,6 +230,43 @@ class RawSocketIT {
     }
 
     @Test
+    void shouldCapFetchResponsesAtTheBrokersFetchMaxBytesButAlwaysReturnTheFirstBatch() throws IOException {
+        MemoryRecords batch = MemoryRecordsBuilder.builder().append(System.currentTimeMillis(), "k", "v".repeat(2000)).build();
+        try (FjordBroker capped = FjordBroker.start(BrokerConfig.parse(Map.of(
+                "listeners", "PLAINTEXT://127.0.0.1:0",
+                "log.dirs", Files.createTempDirectory("fjord-fetch-cap-").toString(),
+                "num.partitions", "2",
+                "fetch.max.bytes", "1024")));
+             Socket socket = new Socket("127.0.0.1", capped.boundEndpoints().get(0).port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(frame(ApiMessageType.METADATA, (short) 12, 1, new MetadataRequestData()
+                    .setTopics(new java.util.ArrayList<>(java.util.List.of(new MetadataRequestData.MetadataRequestTopic().setName("capped"))))));
+            readFrame(socket);
+            ProduceRequestData produce = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(1000);
+            produce.topicData().add(new ProduceRequestData.TopicProduceData().setName("capped")
+                    .setPartitionData(new java.util.ArrayList<>(java.util.List.of(
+                            new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(batch),
+                            new ProduceRequestData.PartitionProduceData().setIndex(1).setRecords(batch)))));
+            socket.getOutputStream().write(frame(ApiMessageType.PRODUCE, (short) 9, 2, produce));
+            readFrame(socket);
+            FetchRequestData fetch = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20);
+            fetch.topics().add(new FetchRequestData.FetchTopic().setTopic("capped").setPartitions(new java.util.ArrayList<>(java.util.List.of(
+                    new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1 << 20),
+                    new FetchRequestData.FetchPartition().setPartition(1).setFetchOffset(0).setPartitionMaxBytes(1 << 20)))));
+            socket.getOutputStream().write(frame(ApiMessageType.FETCH, (short) 12, 3, fetch));
+            MessageReader reader = new MessageReader(readFrame(socket));
+            new ResponseHeaderData().read(reader, (short) 1);
+            FetchResponseData response = new FetchResponseData();
+            response.read(reader, (short) 12);
+            java.util.List<FetchResponseData.PartitionData> partitions = response.responses().get(0).partitions();
+            assertThat(partitions.get(0).records().sizeInBytes()).as("the first batch goes out even above the cap")
+                    .isEqualTo(batch.sizeInBytes());
+            assertThat(partitions.get(1).records().sizeInBytes()).as("nothing more once the cap is reached").isZero();
+            assertThat(partitions.get(1).highWatermark()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldCloseIdleConnectionsAfterConnectionsMaxIdleMs() throws IOException {
         try (FjordBroker idleBroker = FjordBroker.start(BrokerConfig.parse(Map.of(
                 "listeners", "PLAINTEXT://127.0.0.1:0",

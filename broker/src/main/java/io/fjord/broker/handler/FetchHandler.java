@@ -1,5 +1,6 @@
 package io.fjord.broker.handler;
 
+import io.fjord.broker.config.BrokerConfig;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.server.BrokerContext;
 import io.fjord.broker.server.DelayedFetchPurgatory;
@@ -35,7 +36,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Reads each partition from its fetch offset up to the high watermark (read_uncommitted) or the
  * last stable offset with the aborted transactions in range (read_committed), and hands the segment regions to the socket with
- * sendfile. The first partition with data may exceed the size limits by one whole batch so a
+ * sendfile. A response carries at most the request's MaxBytes and the broker's {@code fetch.max.bytes},
+ * whichever is less; the first partition with data may exceed the size limits by one whole batch so a
  * consumer always makes progress (KIP-74). With fewer than {@code MinBytes} available the request
  * waits in the {@link DelayedFetchPurgatory} until an append brings enough or {@code MaxWaitMs}
  * passes. Incremental fetch sessions (KIP-227) are declined: SessionId is always 0, which every
@@ -115,7 +117,8 @@ public final class FetchHandler implements ApiHandler {
 
     private Attempt read(FetchRequestData request, short version) {
         FetchResponseData response = new FetchResponseData().setSessionId(0);
-        long remainingBytes = request.maxBytes() <= 0 ? Integer.MAX_VALUE : request.maxBytes();
+        int brokerMax = broker.config().get(BrokerConfig.FETCH_MAX_BYTES);
+        long remainingBytes = request.maxBytes() <= 0 ? brokerMax : Math.min(request.maxBytes(), brokerMax);
         long totalBytes = 0;
         boolean anyError = false;
         boolean readCommitted = request.isolationLevel() == 1;

@@ -167,7 +167,7 @@ public final class Compare {
      * writeback threads take a share of the 2 cores from the next tool run, whichever broker's it is.
      * Gives up waiting after {@link #SETTLE_MAX_MS} and says so.
      */
-    private static void settleDisk(long quietMs) throws IOException, InterruptedException {
+    static void settleDisk(long quietMs) throws IOException, InterruptedException {
         new ProcessBuilder("sync").inheritIO().start().waitFor();
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(SETTLE_MAX_MS);

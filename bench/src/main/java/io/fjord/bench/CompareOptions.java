@@ -132,11 +132,16 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
     }
 
     static Map<Integer, Long> recordsBySize(String spec) {
+        return bySize("records", spec);
+    }
+
+    /** An option's SIZE:N,... pairs; {@code option} names it in the error. */
+    static Map<Integer, Long> bySize(String option, String spec) {
         Map<Integer, Long> map = new LinkedHashMap<>();
         for (String pair : list(spec)) {
             String[] kv = pair.split(":");
             if (kv.length != 2) {
-                throw new IllegalArgumentException("--records takes SIZE:N pairs, not " + pair);
+                throw new IllegalArgumentException("--" + option + " takes SIZE:N pairs, not " + pair);
             }
             map.put(Integer.parseInt(kv[0]), Long.parseLong(kv[1].replace("_", "")));
         }

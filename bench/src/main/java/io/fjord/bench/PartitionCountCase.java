@@ -6,19 +6,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
- * {@code partitions1000}: the same full-speed ProducerPerformance run (acks=1, client defaults)
- * into a topic of few partitions and into one of many (default 6 and 1,000), per record size, on
- * one broker run; each counted run follows a warm-up run into the same topic. Besides the plain
- * figures, each broker's degradation: the many-partition figure divided by the few-partition one,
- * for throughput (the bar: Fjord keeps at least 0.8 of it) and for broker CPU per GB (the bar:
- * Fjord spends at most 1.2 times as much) — issue 5's "degrades by no more than 20 %".
+ * {@code partitions1000}: the issue's figures with a topic of few partitions and with one of many
+ * (default 6 and 1,000), per record size, on one broker run. Per topic: a full-speed
+ * ProducerPerformance run (acks=1, client defaults) after a warm-up run into the same topic; a read
+ * of those records from the start with the assign consumer (Kafka's client, default settings);
+ * ProducerPerformance at a fixed rate for the latency percentiles. The disk settles before each
+ * counted run. Besides the plain figures, each broker's degradation: the many-partition figure
+ * divided by the few-partition one — throughput, consumer throughput (the bar: Fjord keeps at least
+ * 0.8 of it), broker CPU per GB and produce p99 (the bar: Fjord at most 1.2 times) — issue 5's
+ * "no figure degrades by more than 20 %". End-to-end latency is the issue's 1-partition figure and
+ * is not repeated here.
  */
 final class PartitionCountCase implements ScaleCase {
 
     static final String GROUP = "Partition count: 1,000 partitions vs 6 (ProducerPerformance, acks=1, full speed)";
+    static final String READ_GROUP = "Partition count: reading the records back (assign consumer)";
+    static final String LATENCY_GROUP = "Partition count: produce latency at a fixed rate (ProducerPerformance, acks=1)";
     static final double MAX_DEGRADATION = 0.2;
+    /** The disk is quiet this long before each counted run: the previous run's writeback is not in it. */
+    private static final long SETTLE_QUIET_MS = 500;
 
     @Override
     public String key() {
@@ -40,11 +49,36 @@ final class PartitionCountCase implements ScaleCase {
             Map<Integer, ScaleContext.ProducerRun> runs = new LinkedHashMap<>();
             for (int count : o.counts()) {
                 ctx.warmUp(broker, topic(size, count), o.warmupRecords(size), size);
+                Compare.settleDisk(SETTLE_QUIET_MS);
                 ctx.produce(broker, "produce-" + topic(size, count), topic(size, count), o.records(size), size)
                     .ifPresent(run -> runs.put(count, run));
             }
             runs.forEach((count, run) -> recordRun(ctx, size, count, run));
             recordDegradation(ctx, size, o.counts(), runs);
+
+            Map<Integer, Double> reads = new LinkedHashMap<>();
+            for (int count : o.counts()) {
+                Compare.settleDisk(SETTLE_QUIET_MS);
+                ctx.consume(broker, "consume-" + topic(size, count), topic(size, count), o.records(size), o.warmupRecords(size), size)
+                    .ifPresent(read -> {
+                        reads.put(count, read.mbPerSec());
+                        recordRead(ctx, size, count, read);
+                    });
+            }
+            recordRatio(ctx, READ_GROUP, size, o.counts(), reads, "consumer throughput ratio", Figure.Better.HIGHER,
+                Figure.Bar.fjordAtLeast(1 - MAX_DEGRADATION));
+
+            Map<Integer, Double> p99s = new LinkedHashMap<>();
+            for (int count : o.counts()) {
+                Compare.settleDisk(SETTLE_QUIET_MS);
+                ctx.produceAtRate(broker, "latency-" + topic(size, count), topic(size, count), o.latencyWarmupRecords(size),
+                    o.latencyRecords(size), size, o.latencyRate(size)).ifPresent(summary -> {
+                        p99s.put(count, summary.p99Ms());
+                        recordLatency(ctx, size, count, o.latencyRate(size), summary);
+                    });
+            }
+            recordRatio(ctx, LATENCY_GROUP, size, o.counts(), p99s, "p99 ratio", Figure.Better.LOWER,
+                Figure.Bar.fjordAtMost(1 + MAX_DEGRADATION));
         }
         ctx.stopCleanly(broker);
     }
@@ -53,12 +87,54 @@ final class PartitionCountCase implements ScaleCase {
         return "scale-" + size + "b-" + partitions + "p";
     }
 
+    private static String label(int size, int count) {
+        return size + " B, " + String.format(Locale.ROOT, "%,d", count) + (count == 1 ? " partition" : " partitions");
+    }
+
     private static void recordRun(ScaleContext ctx, int size, int count, ScaleContext.ProducerRun run) {
-        String label = size + " B, " + String.format(Locale.ROOT, "%,d", count) + (count == 1 ? " partition" : " partitions");
+        String label = label(size, count);
         ctx.record(fig(label, "throughput", "MB/s", Figure.Better.HIGHER, Figure.Bar.NONE), run.summary().mbPerSec());
         ctx.record(fig(label, "broker CPU per GB ingested", "CPU s/GB", Figure.Better.LOWER, Figure.Bar.NONE), run.cpuSecondsPerGb());
         ctx.record(fig(label, "broker CPU share", "cores", Figure.Better.INFO, Figure.Bar.NONE), run.run().brokerCores());
         ctx.record(fig(label, "machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE), run.run().machineBusyCores());
+    }
+
+    private static void recordRead(ScaleContext ctx, int size, int count, ScaleContext.ConsumerRun read) {
+        String label = label(size, count);
+        ctx.record(new Figure(READ_GROUP, label, "consumer throughput", "MB/s", Figure.Better.HIGHER, Figure.Bar.NONE), read.mbPerSec());
+        ctx.record(new Figure(READ_GROUP, label, "broker CPU per GB read", "CPU s/GB", Figure.Better.LOWER, Figure.Bar.NONE),
+            read.cpuSecondsPerGb());
+        ctx.record(new Figure(READ_GROUP, label, "machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE),
+            read.run().machineBusyCores());
+    }
+
+    private static void recordLatency(ScaleContext ctx, int size, int count, long rate, ToolOutputs.ProducerSummary summary) {
+        String label = label(size, count);
+        ctx.record(new Figure(LATENCY_GROUP, label, "rate", "rec/s", Figure.Better.INFO, Figure.Bar.NONE), rate);
+        ctx.record(new Figure(LATENCY_GROUP, label, "p50", "ms", Figure.Better.LOWER, Figure.Bar.NONE), summary.p50Ms());
+        ctx.record(new Figure(LATENCY_GROUP, label, "p99", "ms", Figure.Better.LOWER, Figure.Bar.NONE), summary.p99Ms());
+        ctx.record(new Figure(LATENCY_GROUP, label, "p99.9", "ms", Figure.Better.LOWER, Figure.Bar.NONE), summary.p999Ms());
+    }
+
+    /** One figure's many-partition value over its few-partition value, when both runs gave one. */
+    private static void recordRatio(ScaleContext ctx, String group, int size, List<Integer> counts, Map<Integer, Double> values,
+                                    String metric, Figure.Better better, Figure.Bar bar) {
+        int few = counts.stream().min(Comparator.naturalOrder()).orElseThrow();
+        int many = counts.stream().max(Comparator.naturalOrder()).orElseThrow();
+        OptionalDouble r = ratio(values.get(few), values.get(many));
+        if (r.isEmpty()) {
+            ctx.note(size + " B: no " + metric + ", a run gave no result");
+            return;
+        }
+        ctx.record(new Figure(group, ratioLabel(size, few, many), metric, "×", better, bar), r.getAsDouble());
+    }
+
+    private static String ratioLabel(int size, int few, int many) {
+        return String.format(Locale.ROOT, "%d B: %,d partitions / %,d", size, many, few);
+    }
+
+    static OptionalDouble ratio(Double few, Double many) {
+        return few == null || many == null || few == 0 ? OptionalDouble.empty() : OptionalDouble.of(many / few);
     }
 
     /** Many-partition figure / few-partition figure of this broker, when both runs gave a result. */
@@ -70,7 +146,7 @@ final class PartitionCountCase implements ScaleCase {
             ctx.note(size + " B: no degradation figure, a run gave no result");
             return;
         }
-        String label = String.format(Locale.ROOT, "%d B: %,d partitions / %,d", size, many, few);
+        String label = ratioLabel(size, few, many);
         ctx.record(fig(label, "throughput ratio", "×", Figure.Better.HIGHER, Figure.Bar.fjordAtLeast(1 - MAX_DEGRADATION)),
             d.get().throughputRatio());
         ctx.record(fig(label, "broker CPU per GB ratio", "×", Figure.Better.LOWER, Figure.Bar.fjordAtMost(1 + MAX_DEGRADATION)),

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>{@link ManyPartitionsCase} ({@code partitions10k}): create, write and cleanly restart a
  *       10,000-partition topic;</li>
- *   <li>{@link PartitionCountCase} ({@code partitions1000}): producer throughput and CPU per GB
- *       into 1,000 partitions against 6;</li>
+ *   <li>{@link PartitionCountCase} ({@code partitions1000}): producer and consumer throughput,
+ *       CPU per GB and produce p99 with 1,000 partitions against 6;</li>
  *   <li>{@link IdleConnectionsCase} ({@code idle}): 5,000 mostly idle client connections;</li>
  *   <li>{@link LongReadCase} ({@code read20g}): a 20 GB partition read from the start, cold and warm.</li>
  * </ul>

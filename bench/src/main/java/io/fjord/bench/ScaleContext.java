@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -44,6 +45,16 @@ final class ScaleContext {
             return run.brokerCpuSeconds() / (records * (double) recordSize / 1e9);
         }
     }
+
+    /** A read from the start with {@link AssignConsumerPerf}: MB/s of record values and the broker's CPU per GB of them. */
+    record ConsumerRun(double mbPerSec, ToolRun run, long records, int recordSize) {
+        double cpuSecondsPerGb() {
+            return run.brokerCpuSeconds() / (records * (double) recordSize / 1e9);
+        }
+    }
+
+    /** How long a consumer waits for records that do not come before it gives up. */
+    private static final long CONSUMER_TIMEOUT_MS = 60_000;
 
     private final Shared shared;
     private final BrokerSpec spec;
@@ -142,6 +153,36 @@ final class ScaleContext {
             return Optional.empty();
         }
         return Optional.of(new ProducerRun(summary.get(), run, records, recordSize));
+    }
+
+    /**
+     * Reads {@code warmupRecords} and then {@code records} from the start of the topic with the
+     * assign consumer (no group; Kafka's client, default settings) in one JVM; the broker's CPU covers
+     * both reads. Empty (and noted) when the tool gave no result.
+     */
+    Optional<ConsumerRun> consume(BrokerProcess broker, String name, String topic, long records, long warmupRecords, int recordSize)
+            throws IOException, InterruptedException {
+        ToolRun run = measured(broker, name, tools().probe(AssignConsumerPerf.class, List.of("--bootstrap", spec.bootstrap(),
+            "--topic", topic, "--records", Long.toString(records), "--warmup-records", Long.toString(warmupRecords),
+            "--timeout-ms", Long.toString(CONSUMER_TIMEOUT_MS))));
+        Optional<Map<String, Double>> values = ToolOutputs.probeResult(run.result().output());
+        if (values.isEmpty() || run.result().exitCode() != 0 || !values.get().containsKey("mb_per_s")) {
+            failed("assign consumer " + name, run.result());
+            return Optional.empty();
+        }
+        return Optional.of(new ConsumerRun(values.get().get("mb_per_s"), run, records + warmupRecords, recordSize));
+    }
+
+    /** ProducerPerformance at a fixed rate, acks=1, after a warm-up at the same rate in the same JVM; empty (and noted) without a summary. */
+    Optional<ToolOutputs.ProducerSummary> produceAtRate(BrokerProcess broker, String name, String topic, long warmupRecords, long records,
+                                                       int recordSize, long rate) throws IOException, InterruptedException {
+        ChildProcess.Result result = tool(broker, name,
+            tools().warmedProducerPerformance(spec.bootstrap(), topic, warmupRecords, records, recordSize, rate, ACKS));
+        Optional<ToolOutputs.ProducerSummary> summary = ToolOutputs.producer(result.output());
+        if (summary.isEmpty()) {
+            failed("ProducerPerformance at " + rate + " rec/s " + name, result);
+        }
+        return summary;
     }
 
     /** A warm-up run of ProducerPerformance (JIT, page cache, log creation) whose figures are not kept. */

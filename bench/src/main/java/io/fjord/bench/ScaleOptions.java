@@ -22,14 +22,35 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
     record ManyPartitions(int partitions, long records, int recordSize) {
     }
 
-    /** partitions1000: full-speed ProducerPerformance per size into a topic of each partition count. */
-    record PartitionCounts(List<Integer> counts, List<Integer> sizes, Map<Integer, Long> recordsBySize, int warmupPercent) {
+    /**
+     * partitions1000: per size into a topic of each partition count, full-speed ProducerPerformance,
+     * a read back with the assign consumer, and ProducerPerformance at {@code latencyRates} for
+     * {@code latencySeconds} (after a warm-up of a third of that).
+     */
+    record PartitionCounts(List<Integer> counts, List<Integer> sizes, Map<Integer, Long> recordsBySize, int warmupPercent,
+                           Map<Integer, Long> latencyRates, double latencySeconds) {
         long records(int size) {
             Long records = recordsBySize.get(size);
             if (records == null) {
                 throw new IllegalArgumentException("--records has no count for size " + size);
             }
             return records;
+        }
+
+        long latencyRate(int size) {
+            Long rate = latencyRates.get(size);
+            if (rate == null) {
+                throw new IllegalArgumentException("--latency-rates has no rate for size " + size);
+            }
+            return rate;
+        }
+
+        long latencyRecords(int size) {
+            return Math.max(1, (long) (latencyRate(size) * latencySeconds));
+        }
+
+        long latencyWarmupRecords(int size) {
+            return Math.max(1, latencyRecords(size) / 3);
         }
 
         long warmupRecords(int size) {
@@ -71,6 +92,9 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
           --sizes LIST              record sizes in bytes (default 100,1024)
           --records SIZE:N,...      records per full-speed run (default 100:5000000,1024:1000000; smoke 100:100000,1024:20000)
           --warmup-percent P        warm-up run before each counted run, % of the records (default 10)
+          --latency-rates SIZE:N,...  fixed rate of the latency runs, rec/s (default 100:150000,1024:40000, about half of
+                                    Kafka's full speed at 1,000 partitions here; smoke 100:20000,1024:5000)
+          --latency-seconds S       counted seconds of each latency run (default 10; smoke 2)
          idle:
           --connections N           client connections held open (default 5000; smoke 200)
           --max-pending N           connections in the connect/ApiVersions/Metadata handshake at once (default 32,
@@ -106,7 +130,9 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
                 args.longValue("many-records", smoke ? 20_000 : 1_000_000), 1024),
             new PartitionCounts(ints(args.string("partition-counts", "6,1000")), ints(args.string("sizes", "100,1024")),
                 CompareOptions.recordsBySize(args.string("records", smoke ? "100:100000,1024:20000" : "100:5000000,1024:1000000")),
-                args.intValue("warmup-percent", 10)),
+                args.intValue("warmup-percent", 10),
+                CompareOptions.bySize("latency-rates", args.string("latency-rates", smoke ? "100:20000,1024:5000" : "100:150000,1024:40000")),
+                args.doubleValue("latency-seconds", smoke ? 2 : 10)),
             new Idle(args.intValue("connections", smoke ? 200 : 5_000), args.intValue("max-pending", 32),
                 args.doubleValue("idle-seconds", smoke ? 5 : 30), args.doubleValue("request-interval-seconds", 30),
                 args.longValue("idle-records", smoke ? 100_000 : 2_000_000)),
@@ -145,6 +171,10 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
             throw new IllegalArgumentException("--partition-counts needs at least two counts to compare");
         }
         partitionCounts.sizes().forEach(partitionCounts::records);
+        partitionCounts.sizes().forEach(partitionCounts::latencyRate);
+        if (partitionCounts.latencySeconds() <= 0) {
+            throw new IllegalArgumentException("--latency-seconds must be positive");
+        }
         if (idle.connections() < 1 || idle.maxPendingHandshakes() < 1) {
             throw new IllegalArgumentException("--connections and --max-pending must be at least 1");
         }
@@ -159,15 +189,19 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
     /** The options as a command line, for the report's "settings" line. */
     String summary() {
         return String.format(Locale.ROOT, "--cases %s --rounds %d --many-partitions %d --many-records %d --partition-counts %s --sizes %s "
-                + "--records %s --connections %d --max-pending %d --idle-seconds %s --request-interval-seconds %s --idle-records %d "
+                + "--records %s --latency-rates %s --latency-seconds %s --connections %d --max-pending %d --idle-seconds %s --request-interval-seconds %s --idle-records %d "
                 + "--read-gb %s --evict %s%s", String.join(",", cases), rounds, manyPartitions.partitions(), manyPartitions.records(),
-            join(partitionCounts.counts()), join(partitionCounts.sizes()), recordsSpec(), idle.connections(), idle.maxPendingHandshakes(),
+            join(partitionCounts.counts()), join(partitionCounts.sizes()), recordsSpec(), ratesSpec(), partitionCounts.latencySeconds(), idle.connections(), idle.maxPendingHandshakes(),
             idle.idleSeconds(), idle.requestIntervalSeconds(), idle.producerRecords(), longRead.gigabytes(), longRead.evict(),
             run.smoke() ? " (--smoke)" : "");
     }
 
     private String recordsSpec() {
         return String.join(",", partitionCounts.sizes().stream().map(s -> s + ":" + partitionCounts.records(s)).toList());
+    }
+
+    private String ratesSpec() {
+        return String.join(",", partitionCounts.sizes().stream().map(s -> s + ":" + partitionCounts.latencyRate(s)).toList());
     }
 
     private static String join(List<Integer> values) {

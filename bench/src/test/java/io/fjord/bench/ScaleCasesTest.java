@@ -26,6 +26,14 @@ class ScaleCasesTest {
     }
 
     @Test
+    void shouldGiveAFigureRatioOnlyWhenBothRunsGaveOne() {
+        assertThat(PartitionCountCase.ratio(400.0, 300.0)).hasValue(0.75);
+        assertThat(PartitionCountCase.ratio(null, 300.0)).isEmpty();
+        assertThat(PartitionCountCase.ratio(400.0, null)).isEmpty();
+        assertThat(PartitionCountCase.ratio(0.0, 300.0)).isEmpty();
+    }
+
+    @Test
     void shouldAskForTwoAndAHalfTimesTheDataInFreeSpace() {
         Path dir = Path.of("/data");
 

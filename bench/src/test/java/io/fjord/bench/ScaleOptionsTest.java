@@ -20,6 +20,9 @@ class ScaleOptionsTest {
         assertThat(options.partitionCounts().counts()).containsExactly(6, 1000);
         assertThat(options.partitionCounts().records(100)).isEqualTo(5_000_000);
         assertThat(options.partitionCounts().warmupRecords(1024)).isEqualTo(100_000);
+        assertThat(options.partitionCounts().latencyRate(100)).isEqualTo(150_000);
+        assertThat(options.partitionCounts().latencyRecords(1024)).isEqualTo(400_000);
+        assertThat(options.partitionCounts().latencyWarmupRecords(1024)).isEqualTo(133_333);
         assertThat(options.idle().connections()).isEqualTo(5_000);
         assertThat(options.idle().idleSeconds()).isEqualTo(30);
         assertThat(options.longRead().bytes()).isEqualTo(20_000_000_000L);
@@ -57,5 +60,9 @@ class ScaleOptionsTest {
             .hasMessageContaining("no count for size 512");
         assertThatThrownBy(() -> ScaleOptions.parse(new String[] {"--partition-counts", "1000"}, HOME))
             .hasMessageContaining("at least two counts");
+        assertThatThrownBy(() -> ScaleOptions.parse(new String[] {"--latency-rates", "100:1000"}, HOME))
+            .hasMessageContaining("--latency-rates has no rate for size 1024");
+        assertThatThrownBy(() -> ScaleOptions.parse(new String[] {"--latency-rates", "100=1000"}, HOME))
+            .hasMessageContaining("--latency-rates takes SIZE:N pairs");
     }
 }

@@ -12,7 +12,9 @@ import java.util.OptionalDouble;
  * {@code partitions1000}: the issue's figures with a topic of few partitions and with one of many
  * (default 6 and 1,000), per record size, on one broker run. Per topic: a full-speed
  * ProducerPerformance run (acks=1, client defaults) after a warm-up run into the same topic; a read
- * of those records from the start with the assign consumer (Kafka's client, default settings);
+ * of those records from the start with the assign consumer (Kafka's client, default settings) and
+ * with {@code fjord perf consume} (whose client does no per-partition work per poll, so its ratio
+ * is the broker's own);
  * ProducerPerformance at a fixed rate for the latency percentiles. The disk settles before each
  * counted run. Besides the plain figures, each broker's degradation: the many-partition figure
  * divided by the few-partition one — throughput, consumer throughput (the bar: Fjord keeps at least
@@ -23,7 +25,7 @@ import java.util.OptionalDouble;
 final class PartitionCountCase implements ScaleCase {
 
     static final String GROUP = "Partition count: 1,000 partitions vs 6 (ProducerPerformance, acks=1, full speed)";
-    static final String READ_GROUP = "Partition count: reading the records back (assign consumer)";
+    static final String READ_GROUP = "Partition count: reading the records back (assign consumer, fjord perf consume)";
     static final String LATENCY_GROUP = "Partition count: produce latency at a fixed rate (ProducerPerformance, acks=1)";
     static final double MAX_DEGRADATION = 0.2;
     /** The disk is quiet this long before each counted run: the previous run's writeback is not in it. */
@@ -56,17 +58,19 @@ final class PartitionCountCase implements ScaleCase {
             runs.forEach((count, run) -> recordRun(ctx, size, count, run));
             recordDegradation(ctx, size, o.counts(), runs);
 
-            Map<Integer, Double> reads = new LinkedHashMap<>();
-            for (int count : o.counts()) {
-                Compare.settleDisk(SETTLE_QUIET_MS);
-                ctx.consume(broker, "consume-" + topic(size, count), topic(size, count), o.records(size), o.warmupRecords(size), size)
-                    .ifPresent(read -> {
-                        reads.put(count, read.mbPerSec());
-                        recordRead(ctx, size, count, read);
-                    });
+            for (ScaleContext.Reader reader : ScaleContext.Reader.values()) {
+                Map<Integer, Double> reads = new LinkedHashMap<>();
+                for (int count : o.counts()) {
+                    Compare.settleDisk(SETTLE_QUIET_MS);
+                    ctx.consume(broker, reader, reader.logName + "-consume-" + topic(size, count), topic(size, count),
+                        o.records(size), o.warmupRecords(size), size).ifPresent(read -> {
+                            reads.put(count, read.mbPerSec());
+                            recordRead(ctx, reader, size, count, read);
+                        });
+                }
+                recordRatio(ctx, READ_GROUP, size, o.counts(), reads, reader.title + ": throughput ratio", Figure.Better.HIGHER,
+                    Figure.Bar.fjordAtLeast(1 - MAX_DEGRADATION));
             }
-            recordRatio(ctx, READ_GROUP, size, o.counts(), reads, "consumer throughput ratio", Figure.Better.HIGHER,
-                Figure.Bar.fjordAtLeast(1 - MAX_DEGRADATION));
 
             Map<Integer, Double> p99s = new LinkedHashMap<>();
             for (int count : o.counts()) {
@@ -99,12 +103,13 @@ final class PartitionCountCase implements ScaleCase {
         ctx.record(fig(label, "machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE), run.run().machineBusyCores());
     }
 
-    private static void recordRead(ScaleContext ctx, int size, int count, ScaleContext.ConsumerRun read) {
+    private static void recordRead(ScaleContext ctx, ScaleContext.Reader reader, int size, int count, ScaleContext.ConsumerRun read) {
         String label = label(size, count);
-        ctx.record(new Figure(READ_GROUP, label, "consumer throughput", "MB/s", Figure.Better.HIGHER, Figure.Bar.NONE), read.mbPerSec());
-        ctx.record(new Figure(READ_GROUP, label, "broker CPU per GB read", "CPU s/GB", Figure.Better.LOWER, Figure.Bar.NONE),
+        String tool = reader.title;
+        ctx.record(new Figure(READ_GROUP, label, tool + " throughput", "MB/s", Figure.Better.HIGHER, Figure.Bar.NONE), read.mbPerSec());
+        ctx.record(new Figure(READ_GROUP, label, tool + ": broker CPU per GB read", "CPU s/GB", Figure.Better.LOWER, Figure.Bar.NONE),
             read.cpuSecondsPerGb());
-        ctx.record(new Figure(READ_GROUP, label, "machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE),
+        ctx.record(new Figure(READ_GROUP, label, tool + ": machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE),
             read.run().machineBusyCores());
     }
 

@@ -155,22 +155,43 @@ final class ScaleContext {
         return Optional.of(new ProducerRun(summary.get(), run, records, recordSize));
     }
 
+    /** The consumers a read-back runs with: Kafka's client (assign, no group) and Fjord's lighter one. */
+    enum Reader {
+        ASSIGN("assign consumer", "assign", "mb_per_s"),
+        FJORD_PERF("fjord perf consume", "perf", "mbPerSec");
+
+        final String title;
+        final String logName;
+        final String key;
+
+        Reader(String title, String logName, String key) {
+            this.title = title;
+            this.logName = logName;
+            this.key = key;
+        }
+    }
+
     /**
-     * Reads {@code warmupRecords} and then {@code records} from the start of the topic with the
-     * assign consumer (no group; Kafka's client, default settings) in one JVM; the broker's CPU covers
-     * both reads. Empty (and noted) when the tool gave no result.
+     * Reads {@code warmupRecords} and then {@code records} from the start of the topic with
+     * {@code reader} in one JVM (default fetch settings); the broker's CPU covers both reads. Empty
+     * (and noted) when the tool gave no result.
      */
-    Optional<ConsumerRun> consume(BrokerProcess broker, String name, String topic, long records, long warmupRecords, int recordSize)
-            throws IOException, InterruptedException {
-        ToolRun run = measured(broker, name, tools().probe(AssignConsumerPerf.class, List.of("--bootstrap", spec.bootstrap(),
-            "--topic", topic, "--records", Long.toString(records), "--warmup-records", Long.toString(warmupRecords),
-            "--timeout-ms", Long.toString(CONSUMER_TIMEOUT_MS))));
-        Optional<Map<String, Double>> values = ToolOutputs.probeResult(run.result().output());
-        if (values.isEmpty() || run.result().exitCode() != 0 || !values.get().containsKey("mb_per_s")) {
-            failed("assign consumer " + name, run.result());
+    Optional<ConsumerRun> consume(BrokerProcess broker, Reader reader, String name, String topic, long records, long warmupRecords,
+                                  int recordSize) throws IOException, InterruptedException {
+        List<String> command = switch (reader) {
+            case ASSIGN -> tools().probe(AssignConsumerPerf.class, List.of("--bootstrap", spec.bootstrap(), "--topic", topic,
+                "--records", Long.toString(records), "--warmup-records", Long.toString(warmupRecords),
+                "--timeout-ms", Long.toString(CONSUMER_TIMEOUT_MS)));
+            case FJORD_PERF -> new FjordPerfTool(env()).consume(spec.bootstrap(), topic, warmupRecords, records, CONSUMER_TIMEOUT_MS);
+        };
+        ToolRun run = measured(broker, name, command);
+        Optional<Map<String, Double>> values = reader == Reader.ASSIGN ? ToolOutputs.probeResult(run.result().output())
+            : FjordPerfTool.result(run.result().output());
+        if (values.isEmpty() || run.result().exitCode() != 0 || !values.get().containsKey(reader.key)) {
+            failed(reader.title + " " + name, run.result());
             return Optional.empty();
         }
-        return Optional.of(new ConsumerRun(values.get().get("mb_per_s"), run, records + warmupRecords, recordSize));
+        return Optional.of(new ConsumerRun(values.get().get(reader.key), run, records + warmupRecords, recordSize));
     }
 
     /** ProducerPerformance at a fixed rate, acks=1, after a warm-up at the same rate in the same JVM; empty (and noted) without a summary. */

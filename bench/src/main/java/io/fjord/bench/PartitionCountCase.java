@@ -14,9 +14,8 @@ import java.util.OptionalDouble;
  * ProducerPerformance run (acks=1, client defaults) after a warm-up run into the same topic; a read
  * of those records from the start with the assign consumer (Kafka's client, default settings) and
  * with {@code fjord perf consume} (whose client does no per-partition work per poll, so its ratio
- * is the broker's own);
- * ProducerPerformance at a fixed rate for the latency percentiles. The disk settles before each
- * counted run. Besides the plain figures, each broker's degradation: the many-partition figure
+ * is closer to the broker's own); ProducerPerformance at a fixed rate for the latency percentiles.
+ * The disk settles before each counted run. Besides the plain figures, each broker's degradation: the many-partition figure
  * divided by the few-partition one — throughput, consumer throughput (the bar: Fjord keeps at least
  * 0.8 of it), broker CPU per GB and produce p99 (the bar: Fjord at most 1.2 times) — issue 5's
  * "no figure degrades by more than 20 %". End-to-end latency is the issue's 1-partition figure and
@@ -48,43 +47,55 @@ final class PartitionCountCase implements ScaleCase {
             }
         }
         for (int size : o.sizes()) {
-            Map<Integer, ScaleContext.ProducerRun> runs = new LinkedHashMap<>();
-            for (int count : o.counts()) {
-                ctx.warmUp(broker, topic(size, count), o.warmupRecords(size), size);
-                Compare.settleDisk(SETTLE_QUIET_MS);
-                ctx.produce(broker, "produce-" + topic(size, count), topic(size, count), o.records(size), size)
-                    .ifPresent(run -> runs.put(count, run));
-            }
-            runs.forEach((count, run) -> recordRun(ctx, size, count, run));
-            recordDegradation(ctx, size, o.counts(), runs);
-
-            for (ScaleContext.Reader reader : ScaleContext.Reader.values()) {
-                Map<Integer, Double> reads = new LinkedHashMap<>();
-                for (int count : o.counts()) {
-                    Compare.settleDisk(SETTLE_QUIET_MS);
-                    ctx.consume(broker, reader, reader.logName + "-consume-" + topic(size, count), topic(size, count),
-                        o.records(size), o.warmupRecords(size), size).ifPresent(read -> {
-                            reads.put(count, read.mbPerSec());
-                            recordRead(ctx, reader, size, count, read);
-                        });
-                }
-                recordRatio(ctx, READ_GROUP, size, o.counts(), reads, reader.title + ": throughput ratio", Figure.Better.HIGHER,
-                    Figure.Bar.fjordAtLeast(1 - MAX_DEGRADATION));
-            }
-
-            Map<Integer, Double> p99s = new LinkedHashMap<>();
-            for (int count : o.counts()) {
-                Compare.settleDisk(SETTLE_QUIET_MS);
-                ctx.produceAtRate(broker, "latency-" + topic(size, count), topic(size, count), o.latencyWarmupRecords(size),
-                    o.latencyRecords(size), size, o.latencyRate(size)).ifPresent(summary -> {
-                        p99s.put(count, summary.p99Ms());
-                        recordLatency(ctx, size, count, o.latencyRate(size), summary);
-                    });
-            }
-            recordRatio(ctx, LATENCY_GROUP, size, o.counts(), p99s, "p99 ratio", Figure.Better.LOWER,
-                Figure.Bar.fjordAtMost(1 + MAX_DEGRADATION));
+            produceAtFullSpeed(ctx, broker, o, size);
+            readBack(ctx, broker, o, size);
+            produceAtFixedRate(ctx, broker, o, size);
         }
         ctx.stopCleanly(broker);
+    }
+
+    private static void produceAtFullSpeed(ScaleContext ctx, BrokerProcess broker, ScaleOptions.PartitionCounts o, int size)
+            throws Exception {
+        Map<Integer, ScaleContext.ProducerRun> runs = new LinkedHashMap<>();
+        for (int count : o.counts()) {
+            ctx.warmUp(broker, topic(size, count), o.warmupRecords(size), size);
+            Compare.settleDisk(SETTLE_QUIET_MS);
+            ctx.produce(broker, "produce-" + topic(size, count), topic(size, count), o.records(size), size)
+                .ifPresent(run -> runs.put(count, run));
+        }
+        runs.forEach((count, run) -> recordRun(ctx, size, count, run));
+        recordDegradation(ctx, size, o.counts(), runs);
+    }
+
+    private static void readBack(ScaleContext ctx, BrokerProcess broker, ScaleOptions.PartitionCounts o, int size) throws Exception {
+        for (ScaleContext.Reader reader : ScaleContext.Reader.values()) {
+            Map<Integer, Double> reads = new LinkedHashMap<>();
+            for (int count : o.counts()) {
+                Compare.settleDisk(SETTLE_QUIET_MS);
+                ctx.consume(broker, reader, reader.logName + "-consume-" + topic(size, count), topic(size, count),
+                    o.records(size), o.warmupRecords(size), size).ifPresent(read -> {
+                        reads.put(count, read.mbPerSec());
+                        recordRead(ctx, reader, size, count, read);
+                    });
+            }
+            recordRatio(ctx, READ_GROUP, size, o.counts(), reads, reader.title + ": throughput ratio", Figure.Better.HIGHER,
+                Figure.Bar.fjordAtLeast(1 - MAX_DEGRADATION));
+        }
+    }
+
+    private static void produceAtFixedRate(ScaleContext ctx, BrokerProcess broker, ScaleOptions.PartitionCounts o, int size)
+            throws Exception {
+        Map<Integer, Double> p99s = new LinkedHashMap<>();
+        for (int count : o.counts()) {
+            Compare.settleDisk(SETTLE_QUIET_MS);
+            ctx.produceAtRate(broker, "latency-" + topic(size, count), topic(size, count), o.latencyWarmupRecords(size),
+                o.latencyRecords(size), size, o.latencyRate(size)).ifPresent(summary -> {
+                    p99s.put(count, summary.p99Ms());
+                    recordLatency(ctx, size, count, o.latencyRate(size), summary);
+                });
+        }
+        recordRatio(ctx, LATENCY_GROUP, size, o.counts(), p99s, "p99 ratio", Figure.Better.LOWER,
+            Figure.Bar.fjordAtMost(1 + MAX_DEGRADATION));
     }
 
     static String topic(int size, int partitions) {

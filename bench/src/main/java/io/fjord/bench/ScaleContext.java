@@ -46,7 +46,7 @@ final class ScaleContext {
         }
     }
 
-    /** A read from the start with {@link AssignConsumerPerf}: MB/s of record values and the broker's CPU per GB of them. */
+    /** A read from the start with one {@link Reader}: MB/s of record values and the broker's CPU per GB of them. */
     record ConsumerRun(double mbPerSec, ToolRun run, long records, int recordSize) {
         double cpuSecondsPerGb() {
             return run.brokerCpuSeconds() / (records * (double) recordSize / 1e9);

@@ -24,8 +24,8 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
 
     /**
      * partitions1000: per size into a topic of each partition count, full-speed ProducerPerformance,
-     * a read back with the assign consumer, and ProducerPerformance at {@code latencyRates} for
-     * {@code latencySeconds} (after a warm-up of a third of that).
+     * a read back with the assign consumer and with fjord perf consume, and ProducerPerformance at
+     * {@code latencyRates} for {@code latencySeconds} (after a warm-up of a third of that).
      */
     record PartitionCounts(List<Integer> counts, List<Integer> sizes, Map<Integer, Long> recordsBySize, int warmupPercent,
                            Map<Integer, Long> latencyRates, double latencySeconds) {
@@ -189,9 +189,11 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
     /** The options as a command line, for the report's "settings" line. */
     String summary() {
         return String.format(Locale.ROOT, "--cases %s --rounds %d --many-partitions %d --many-records %d --partition-counts %s --sizes %s "
-                + "--records %s --latency-rates %s --latency-seconds %s --connections %d --max-pending %d --idle-seconds %s --request-interval-seconds %s --idle-records %d "
+                + "--records %s --latency-rates %s --latency-seconds %s --connections %d --max-pending %d --idle-seconds %s "
+                + "--request-interval-seconds %s --idle-records %d "
                 + "--read-gb %s --evict %s%s", String.join(",", cases), rounds, manyPartitions.partitions(), manyPartitions.records(),
-            join(partitionCounts.counts()), join(partitionCounts.sizes()), recordsSpec(), ratesSpec(), partitionCounts.latencySeconds(), idle.connections(), idle.maxPendingHandshakes(),
+            join(partitionCounts.counts()), join(partitionCounts.sizes()), recordsSpec(), ratesSpec(), partitionCounts.latencySeconds(),
+            idle.connections(), idle.maxPendingHandshakes(),
             idle.idleSeconds(), idle.requestIntervalSeconds(), idle.producerRecords(), longRead.gigabytes(), longRead.evict(),
             run.smoke() ? " (--smoke)" : "");
     }

@@ -47,10 +47,13 @@ public final class FetchHandler implements ApiHandler {
 
     private final BrokerContext broker;
     private final DelayedFetchPurgatory purgatory;
+    /** {@code fetch.max.bytes}, read once: every fetch attempt (and every purgatory wake-up) caps with it. */
+    private final int brokerMaxBytes;
 
     public FetchHandler(BrokerContext broker, DelayedFetchPurgatory purgatory) {
         this.broker = broker;
         this.purgatory = purgatory;
+        this.brokerMaxBytes = broker.config().get(BrokerConfig.FETCH_MAX_BYTES);
     }
 
     @Override
@@ -117,8 +120,7 @@ public final class FetchHandler implements ApiHandler {
 
     private Attempt read(FetchRequestData request, short version) {
         FetchResponseData response = new FetchResponseData().setSessionId(0);
-        int brokerMax = broker.config().get(BrokerConfig.FETCH_MAX_BYTES);
-        long remainingBytes = request.maxBytes() <= 0 ? brokerMax : Math.min(request.maxBytes(), brokerMax);
+        long remainingBytes = request.maxBytes() <= 0 ? brokerMaxBytes : Math.min(request.maxBytes(), brokerMaxBytes);
         long totalBytes = 0;
         boolean anyError = false;
         boolean readCommitted = request.isolationLevel() == 1;

@@ -412,7 +412,9 @@ public final class PartitionLog {
                 + end.offset() + "] of " + topicPartition);
         }
         long limitOffset = Math.min(maxOffsetExclusive, end.offset());
-        if (fetchOffset >= limitOffset) {
+        if (fetchOffset >= limitOffset || (maxBytes <= 0 && !minOneBatch)) {
+            // Nothing to read, or no room for any of it: a fetch whose byte budget is spent still
+            // reports this partition's offsets, without an index lookup and a header read per partition.
             return new ReadRegion(MemoryRecords.EMPTY, fetchOffset);
         }
         try {

@@ -85,6 +85,8 @@ class PartitionLogTest {
         int batchSize = batches(log.read(0, 1, true, 5).records()).get(0).sizeInBytes();
         assertThat(log.read(0, 1, true, 5).records().sizeInBytes()).isEqualTo(batchSize);
         assertThat(log.read(0, 1, false, 5).records().sizeInBytes()).isZero();
+        assertThat(log.read(0, 0, false, 5).records().sizeInBytes()).isZero();
+        assertThat(log.read(0, 0, false, 5).logEndOffset()).isEqualTo(5);
         assertThat(log.read(0, batchSize * 2 + 5, false, 5).records().sizeInBytes()).isEqualTo(batchSize * 2);
         assertThat(log.read(1, 1 << 20, false, 3).records().sizeInBytes()).isEqualTo(batchSize * 2);
         assertThat(log.read(5, 100, true, 5).records().sizeInBytes()).isZero();
@@ -106,6 +108,7 @@ class PartitionLogTest {
         log.appendAsLeader(batch(START_MS, "a"), 0, START_MS);
         assertError(() -> log.read(2, 100, true, 1), Errors.OFFSET_OUT_OF_RANGE);
         assertError(() -> log.read(-1, 100, true, 1), Errors.OFFSET_OUT_OF_RANGE);
+        assertError(() -> log.read(2, 0, false, 1), Errors.OFFSET_OUT_OF_RANGE);
     }
 
     @Test

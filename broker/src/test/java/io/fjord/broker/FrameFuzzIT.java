@@ -1,6 +1,5 @@
 package io.fjord.broker;
 
-import io.fjord.broker.config.BrokerConfig;
 import io.fjord.broker.server.FjordBroker;
 import io.fjord.protocol.message.ApiMessageType;
 import io.fjord.protocol.message.ApiVersionsRequestData;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -39,10 +37,7 @@ class FrameFuzzIT {
 
     @BeforeAll
     static void start() throws IOException {
-        broker = FjordBroker.start(BrokerConfig.parse(Map.of(
-                "listeners", "PLAINTEXT://127.0.0.1:0",
-                "log.dirs", Files.createTempDirectory("fjord-fuzz-").toString(),
-                "socket.request.max.bytes", "65536")));
+        broker = RawClient.startBroker("fjord-fuzz-", Map.of("socket.request.max.bytes", "65536"));
         port = broker.boundEndpoints().get(0).port();
     }
 

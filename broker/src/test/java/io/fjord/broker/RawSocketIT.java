@@ -1,6 +1,5 @@
 package io.fjord.broker;
 
-import io.fjord.broker.config.BrokerConfig;
 import io.fjord.broker.server.FjordBroker;
 import io.fjord.common.errors.Errors;
 import io.fjord.protocol.message.ApiMessageType;
@@ -8,10 +7,8 @@ import io.fjord.protocol.message.ApiVersionsRequestData;
 import io.fjord.protocol.message.ApiVersionsResponseData;
 import io.fjord.protocol.message.MetadataRequestData;
 import io.fjord.protocol.message.MetadataResponseData;
-import io.fjord.protocol.message.RequestHeaderData;
 import io.fjord.protocol.message.ResponseHeaderData;
 import io.fjord.protocol.types.ApiMessage;
-import io.fjord.protocol.types.ByteBufferMessageWriter;
 import io.fjord.protocol.types.MessageReader;
 import io.fjord.protocol.message.ProduceRequestData;
 import io.fjord.protocol.message.FetchRequestData;
@@ -22,16 +19,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.util.Map;
 import java.util.Random;
 
+import static io.fjord.broker.RawClient.frame;
+import static io.fjord.broker.RawClient.readFrame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,10 +43,7 @@ class RawSocketIT {
 
     @BeforeAll
     static void start() throws IOException {
-        broker = FjordBroker.start(BrokerConfig.parse(Map.of(
-                "listeners", "PLAINTEXT://127.0.0.1:0",
-                "log.dirs", Files.createTempDirectory("fjord-raw-").toString(),
-                "socket.request.max.bytes", "1048576")));
+        broker = RawClient.startBroker("fjord-raw-", Map.of("socket.request.max.bytes", "1048576"));
         port = broker.boundEndpoints().get(0).port();
     }
 
@@ -62,26 +56,6 @@ class RawSocketIT {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         return socket;
-    }
-
-    private static byte[] frame(ApiMessageType type, short version, int correlationId, ApiMessage body) {
-        ByteBufferMessageWriter writer = new ByteBufferMessageWriter(256);
-        new RequestHeaderData().setRequestApiKey(type.apiKey()).setRequestApiVersion(version)
-                .setCorrelationId(correlationId).setClientId("raw-test")
-                .write(writer, type.requestHeaderVersion(version));
-        body.write(writer, version);
-        ByteBuffer bytes = writer.toByteBuffer();
-        ByteBuffer framed = ByteBuffer.allocate(4 + bytes.remaining());
-        framed.putInt(bytes.remaining()).put(bytes);
-        return framed.array();
-    }
-
-    private static ByteBuffer readFrame(Socket socket) throws IOException {
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        int size = in.readInt();
-        byte[] body = new byte[size];
-        in.readFully(body);
-        return ByteBuffer.wrap(body);
     }
 
     private static boolean isClosedByBroker(Socket socket) throws IOException {
@@ -232,11 +206,7 @@ class RawSocketIT {
     @Test
     void shouldCapFetchResponsesAtTheBrokersFetchMaxBytesButAlwaysReturnTheFirstBatch() throws IOException {
         MemoryRecords batch = MemoryRecordsBuilder.builder().append(System.currentTimeMillis(), "k", "v".repeat(2000)).build();
-        try (FjordBroker capped = FjordBroker.start(BrokerConfig.parse(Map.of(
-                "listeners", "PLAINTEXT://127.0.0.1:0",
-                "log.dirs", Files.createTempDirectory("fjord-fetch-cap-").toString(),
-                "num.partitions", "2",
-                "fetch.max.bytes", "1024")));
+        try (FjordBroker capped = RawClient.startBroker("fjord-fetch-cap-", Map.of("num.partitions", "2", "fetch.max.bytes", "1024"));
              Socket socket = new Socket("127.0.0.1", capped.boundEndpoints().get(0).port())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(frame(ApiMessageType.METADATA, (short) 12, 1, new MetadataRequestData()
@@ -268,10 +238,7 @@ class RawSocketIT {
 
     @Test
     void shouldCloseIdleConnectionsAfterConnectionsMaxIdleMs() throws IOException {
-        try (FjordBroker idleBroker = FjordBroker.start(BrokerConfig.parse(Map.of(
-                "listeners", "PLAINTEXT://127.0.0.1:0",
-                "log.dirs", Files.createTempDirectory("fjord-idle-").toString(),
-                "connections.max.idle.ms", "300")));
+        try (FjordBroker idleBroker = RawClient.startBroker("fjord-idle-", Map.of("connections.max.idle.ms", "300"));
              Socket socket = new Socket("127.0.0.1", idleBroker.boundEndpoints().get(0).port())) {
             socket.setSoTimeout(5_000);
             long start = System.nanoTime();

@@ -4,6 +4,8 @@ import io.fjord.broker.config.BrokerConfig;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.server.BrokerContext;
 import io.fjord.broker.server.DelayedFetchPurgatory;
+import io.fjord.broker.server.FetchSessionCache;
+import io.fjord.broker.server.FetchSessionCache.Wanted;
 import io.fjord.broker.server.ReplicaManager.HostedPartition;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.errors.ApiException;
@@ -40,19 +42,22 @@ import java.util.concurrent.CompletableFuture;
  * whichever is less; the first partition with data may exceed the size limits by one whole batch so a
  * consumer always makes progress (KIP-74). With fewer than {@code MinBytes} available the request
  * waits in the {@link DelayedFetchPurgatory} until an append brings enough or {@code MaxWaitMs}
- * passes. Incremental fetch sessions (KIP-227) are declined: SessionId is always 0, which every
- * client handles by sending full fetches.
+ * passes. Which partitions a fetch reads, and which of them its response carries, is the business of
+ * its {@link FetchSessionCache fetch session} (KIP-227): all of them for a full or sessionless fetch,
+ * only those with news for an incremental one.
  */
 public final class FetchHandler implements ApiHandler {
 
     private final BrokerContext broker;
     private final DelayedFetchPurgatory purgatory;
+    private final FetchSessionCache sessions;
     /** {@code fetch.max.bytes}, read once: every fetch attempt (and every purgatory wake-up) caps with it. */
     private final int brokerMaxBytes;
 
-    public FetchHandler(BrokerContext broker, DelayedFetchPurgatory purgatory) {
+    public FetchHandler(BrokerContext broker, DelayedFetchPurgatory purgatory, FetchSessionCache sessions) {
         this.broker = broker;
         this.purgatory = purgatory;
+        this.sessions = sessions;
         this.brokerMaxBytes = broker.config().get(BrokerConfig.FETCH_MAX_BYTES);
     }
 
@@ -74,22 +79,26 @@ public final class FetchHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         FetchRequestData request = (FetchRequestData) message;
-        CompletableFuture<ApiMessage> future = new CompletableFuture<>();
+        short version = context.apiVersion();
+        FetchSessionCache.Context fetch = sessions.newContext(request, version);
+        List<Wanted> wanted = fetch.partitions();
+        List<TopicPartition> resolved = new ArrayList<>(wanted.size());
         Set<TopicPartition> watched = new LinkedHashSet<>();
-        for (FetchRequestData.FetchTopic topic : request.topics()) {
-            String name = topicName(topic, context.apiVersion());
-            for (FetchRequestData.FetchPartition partition : topic.partitions()) {
-                if (name != null) {
-                    watched.add(new TopicPartition(name, partition.partition()));
-                }
+        for (Wanted partition : wanted) {
+            String name = topicName(partition.key(), version);
+            TopicPartition tp = name == null ? null : new TopicPartition(name, partition.key().partition());
+            resolved.add(tp);
+            if (tp != null) {
+                watched.add(tp);
             }
         }
+        CompletableFuture<ApiMessage> future = new CompletableFuture<>();
         DelayedFetchPurgatory.DelayedOperation operation = new DelayedFetchPurgatory.DelayedOperation() {
             @Override
             protected boolean tryCompleteIfReady() {
-                Attempt attempt = read(request, context.apiVersion());
+                Attempt attempt = read(request, wanted, resolved, version);
                 if (attempt.ready(request.minBytes())) {
-                    future.complete(attempt.response);
+                    future.complete(fetch.respond(attempt.reads));
                     return true;
                 }
                 return false;
@@ -97,81 +106,75 @@ public final class FetchHandler implements ApiHandler {
 
             @Override
             protected void complete() {
-                future.complete(read(request, context.apiVersion()).response);
+                future.complete(fetch.respond(read(request, wanted, resolved, version).reads));
             }
         };
         purgatory.watch(operation, watched, request.maxWaitMs());
         return future;
     }
 
-    /** One pass over the requested partitions. */
-    private record Attempt(FetchResponseData response, long bytes, boolean anyError) {
+    /** One pass over the wanted partitions. */
+    private record Attempt(List<FetchSessionCache.Read> reads, long bytes, boolean anyError) {
         boolean ready(int minBytes) {
             return anyError || bytes >= minBytes;
         }
     }
 
-    private String topicName(FetchRequestData.FetchTopic topic, short version) {
+    private String topicName(FetchSessionCache.PartitionKey key, short version) {
         if (version < 13) {
-            return topic.topic();
+            return key.topic();
         }
-        return broker.controller().image().topic(topic.topicId()).map(TopicImage::name).orElse(null);
+        return broker.controller().image().topic(key.topicId()).map(TopicImage::name).orElse(null);
     }
 
-    private Attempt read(FetchRequestData request, short version) {
-        FetchResponseData response = new FetchResponseData().setSessionId(0);
+    /** Reads {@code wanted} in order; {@code resolved} holds each one's partition, or null for an unknown topic id. */
+    private Attempt read(FetchRequestData request, List<Wanted> wanted, List<TopicPartition> resolved, short version) {
         long remainingBytes = request.maxBytes() <= 0 ? brokerMaxBytes : Math.min(request.maxBytes(), brokerMaxBytes);
         long totalBytes = 0;
         boolean anyError = false;
         boolean readCommitted = request.isolationLevel() == 1;
         FetchIsolation isolation = FetchIsolation.ofIsolationLevel(request.isolationLevel());
-        for (FetchRequestData.FetchTopic topic : request.topics()) {
-            String name = topicName(topic, version);
-            FetchResponseData.FetchableTopicResponse topicResponse = new FetchResponseData.FetchableTopicResponse()
-                    .setTopic(topic.topic()).setTopicId(topic.topicId());
-            List<FetchResponseData.PartitionData> partitions = new ArrayList<>(topic.partitions().size());
-            for (FetchRequestData.FetchPartition partition : topic.partitions()) {
-                FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
-                        .setPartitionIndex(partition.partition())
-                        .setHighWatermark(-1L).setLastStableOffset(-1L).setLogStartOffset(-1L)
-                        .setPreferredReadReplica(-1)
-                        .setAbortedTransactions(readCommitted ? new ArrayList<>() : null)
-                        .setRecords(MemoryRecords.EMPTY);
-                try {
-                    if (name == null) {
-                        throw new ApiException(Errors.UNKNOWN_TOPIC_ID, "This server does not host this topic ID.");
-                    }
-                    int maxBytes = (int) Math.min(partition.partitionMaxBytes(), remainingBytes);
-                    LogReadResult result = readPartition(new TopicPartition(name, partition.partition()), partition,
-                            maxBytes, totalBytes == 0, isolation);
-                    if (version < 10) {
-                        checkNoZstd(result.records());
-                    }
-                    int size = result.records().sizeInBytes();
-                    totalBytes += size;
-                    remainingBytes = Math.max(0, remainingBytes - size);
-                    data.setHighWatermark(result.highWatermark())
-                            .setLastStableOffset(result.lastStableOffset())
-                            .setLogStartOffset(result.logStartOffset())
-                            .setRecords(result.records());
-                    if (readCommitted) {
-                        data.setAbortedTransactions(abortedTransactions(result.abortedTransactions()));
-                    }
-                } catch (ApiException e) {
-                    anyError = true;
-                    data.setErrorCode(e.error().code());
-                    fillOffsets(name, partition.partition(), data);
+        List<FetchSessionCache.Read> reads = new ArrayList<>(wanted.size());
+        for (int i = 0; i < wanted.size(); i++) {
+            Wanted partition = wanted.get(i);
+            TopicPartition tp = resolved.get(i);
+            FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
+                    .setPartitionIndex(partition.key().partition())
+                    .setHighWatermark(-1L).setLastStableOffset(-1L).setLogStartOffset(-1L)
+                    .setPreferredReadReplica(-1)
+                    .setAbortedTransactions(readCommitted ? new ArrayList<>() : null)
+                    .setRecords(MemoryRecords.EMPTY);
+            try {
+                if (tp == null) {
+                    throw new ApiException(Errors.UNKNOWN_TOPIC_ID, "This server does not host this topic ID.");
                 }
-                partitions.add(data);
+                int maxBytes = (int) Math.min(partition.maxBytes(), remainingBytes);
+                LogReadResult result = readPartition(tp, partition, maxBytes, totalBytes == 0, isolation);
+                if (version < 10) {
+                    checkNoZstd(result.records());
+                }
+                int size = result.records().sizeInBytes();
+                totalBytes += size;
+                remainingBytes = Math.max(0, remainingBytes - size);
+                data.setHighWatermark(result.highWatermark())
+                        .setLastStableOffset(result.lastStableOffset())
+                        .setLogStartOffset(result.logStartOffset())
+                        .setRecords(result.records());
+                if (readCommitted) {
+                    data.setAbortedTransactions(abortedTransactions(result.abortedTransactions()));
+                }
+            } catch (ApiException e) {
+                anyError = true;
+                data.setErrorCode(e.error().code());
+                fillOffsets(tp, data);
             }
-            topicResponse.setPartitions(partitions);
-            response.responses().add(topicResponse);
+            reads.add(new FetchSessionCache.Read(partition, data));
         }
-        return new Attempt(response, totalBytes, anyError);
+        return new Attempt(reads, totalBytes, anyError);
     }
 
-    private LogReadResult readPartition(TopicPartition tp, FetchRequestData.FetchPartition partition, int maxBytes,
-                                        boolean minOneBatch, FetchIsolation isolation) {
+    private LogReadResult readPartition(TopicPartition tp, Wanted partition, int maxBytes, boolean minOneBatch,
+                                        FetchIsolation isolation) {
         HostedPartition hosted = broker.replicaManager().partitionOrThrow(tp);
         checkLeaderEpoch(partition.currentLeaderEpoch(), hosted.leaderEpoch());
         PartitionLog log = hosted.log();
@@ -223,11 +226,11 @@ public final class FetchHandler implements ApiHandler {
     }
 
     /** Errors still carry the partition's offsets when it exists (OFFSET_OUT_OF_RANGE needs them to reset). */
-    private void fillOffsets(String name, int partition, FetchResponseData.PartitionData data) {
-        if (name == null) {
+    private void fillOffsets(TopicPartition tp, FetchResponseData.PartitionData data) {
+        if (tp == null) {
             return;
         }
-        Optional<HostedPartition> hosted = broker.replicaManager().partition(new TopicPartition(name, partition));
+        Optional<HostedPartition> hosted = broker.replicaManager().partition(tp);
         hosted.ifPresent(p -> data.setHighWatermark(p.log().highWatermark())
                 .setLastStableOffset(p.log().lastStableOffset())
                 .setLogStartOffset(p.log().logStartOffset()));

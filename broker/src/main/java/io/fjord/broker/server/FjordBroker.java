@@ -96,6 +96,7 @@ public final class FjordBroker implements AutoCloseable {
     private final List<FileLock> dirLocks = new ArrayList<>();
     private LogManager logManager;
     private DelayedFetchPurgatory purgatory;
+    private FetchSessionCache fetchSessions;
     private SocketServer socketServer;
     private ScheduledExecutorService maintenance;
     private BrokerContext context;
@@ -138,6 +139,7 @@ public final class FjordBroker implements AutoCloseable {
         logManager.startup(topic -> defaultLogConfig);
 
         purgatory = new DelayedFetchPurgatory(MAX_WAITING_FETCHES);
+        fetchSessions = new FetchSessionCache(config.get(BrokerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS), time);
         ReplicaManager replicaManager = new ReplicaManager(logManager, topicDefaults, time, purgatory);
         PartitionLog metadataPartition = logManager.getOrCreateLog(METADATA_PARTITION, Uuid.METADATA_TOPIC_ID,
                 metadataLogConfig(defaultLogConfig));
@@ -170,7 +172,7 @@ public final class FjordBroker implements AutoCloseable {
         registry.register(new ApiVersionsHandler(registry))
                 .register(new MetadataHandler(context))
                 .register(new ProduceHandler(context, transactionCoordinator))
-                .register(new FetchHandler(context, purgatory))
+                .register(new FetchHandler(context, purgatory, fetchSessions))
                 .register(new ListOffsetsHandler(context))
                 .register(new OffsetForLeaderEpochHandler(context))
                 .register(new InitProducerIdHandler(context, transactionCoordinator))
@@ -305,6 +307,11 @@ public final class FjordBroker implements AutoCloseable {
 
     public BrokerContext context() {
         return context;
+    }
+
+    /** The incremental fetch sessions (KIP-227) open on this broker. */
+    public FetchSessionCache fetchSessions() {
+        return fetchSessions;
     }
 
     @Override

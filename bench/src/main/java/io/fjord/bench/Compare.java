@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -36,8 +35,6 @@ public final class Compare {
     static final String E2E = "End-to-end latency, 1 partition";
     static final String BROKER = "Broker process";
     /** Longest wait for an idle disk before a broker start or tool run. */
-    private static final long SETTLE_MAX_MS = 60_000;
-    private static final long SETTLE_POLL_MS = 100;
 
     private final CompareOptions options;
     private final BenchEnvironment env;
@@ -123,7 +120,7 @@ public final class Compare {
     private void runBrokerRound(BrokerSpec spec, int round) throws Exception {
         log("round " + round + ": " + spec.name() + " — preparing a fresh data dir");
         spec.prepareFresh(env);
-        settleDisk(1_000);
+        DiskSettle.await(1_000);
         BrokerProcess broker = BrokerProcess.start(spec, env, options.startTimeoutMs());
         running.set(broker);
         RoundContext ctx = new RoundContext(spec, broker, round, options.workDir().resolve(spec.name()).resolve("round-" + round));
@@ -155,40 +152,6 @@ public final class Compare {
         record(ctx, new Figure(BROKER, "shutdown", "SIGTERM to exit", "ms", Figure.Better.INFO, Figure.Bar.NONE), stopMs);
         // Free the disk for the next broker: every round starts from an empty data dir anyway.
         BrokerSpec.deleteRecursively(spec.dataDir());
-    }
-
-    /**
-     * Writes back what the previous broker or tool run left dirty in the page cache (gigabytes after a
-     * full-speed run, and a deleted data dir), then waits until the disk has been idle for
-     * {@code quietMs}: no sector discarded, and no more written than an idle broker writes. Otherwise a new broker's
-     * first reads and fsyncs queue behind that writeback — and behind the discards an ext4 mounted
-     * with {@code discard} issues for a deleted 10 GB data dir, which held one start-up here for
-     * 5 s before {@code main} — so the start-up figure measures the previous round, and the kernel's
-     * writeback threads take a share of the 2 cores from the next tool run, whichever broker's it is.
-     * Gives up waiting after {@link #SETTLE_MAX_MS} and says so.
-     */
-    static void settleDisk(long quietMs) throws IOException, InterruptedException {
-        new ProcessBuilder("sync").inheritIO().start().waitFor();
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(SETTLE_MAX_MS);
-        ProcStats.DiskActivity last = ProcStats.diskActivity();
-        long quietFrom = System.nanoTime();
-        while (System.nanoTime() - quietFrom < TimeUnit.MILLISECONDS.toNanos(quietMs)) {
-            if (System.nanoTime() > deadline) {
-                log(String.format(Locale.ROOT, "  disk still busy after %d ms of waiting; going on", SETTLE_MAX_MS));
-                return;
-            }
-            Thread.sleep(SETTLE_POLL_MS);
-            ProcStats.DiskActivity now = ProcStats.diskActivity();
-            if (!now.quietSince(last)) {
-                quietFrom = System.nanoTime();
-            }
-            last = now;
-        }
-        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        if (waitedMs > quietMs + 1_000) {
-            log(String.format(Locale.ROOT, "  waited %d ms for the disk to go quiet", waitedMs));
-        }
     }
 
     /** One producer case: record size, partition count, acks. */
@@ -269,7 +232,7 @@ public final class Compare {
     }
 
     private Load timedLoad(RoundContext ctx, String name, List<String> command) throws IOException, InterruptedException {
-        settleDisk(500);
+        DiskSettle.await(500);
         long pid = ctx.broker().pid();
         double cpuBefore = ProcStats.cpuSeconds(pid);
         ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
@@ -491,7 +454,7 @@ public final class Compare {
     }
 
     private ChildProcess.Result tool(RoundContext ctx, String name, List<String> command) throws IOException, InterruptedException {
-        settleDisk(500);
+        DiskSettle.await(500);
         return runTool(ctx, name, command);
     }
 

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -56,22 +55,28 @@ final class PartitionCountCase implements ScaleCase {
 
     private static void produceAtFullSpeed(ScaleContext ctx, BrokerProcess broker, ScaleOptions.PartitionCounts o, int size)
             throws Exception {
-        Map<Integer, ScaleContext.ProducerRun> runs = new LinkedHashMap<>();
+        Map<Integer, Double> throughputs = new LinkedHashMap<>();
+        Map<Integer, Double> cpuPerGb = new LinkedHashMap<>();
         for (int count : o.counts()) {
             ctx.warmUp(broker, topic(size, count), o.warmupRecords(size), size);
-            Compare.settleDisk(SETTLE_QUIET_MS);
-            ctx.produce(broker, "produce-" + topic(size, count), topic(size, count), o.records(size), size)
-                .ifPresent(run -> runs.put(count, run));
+            DiskSettle.await(SETTLE_QUIET_MS);
+            ctx.produce(broker, "produce-" + topic(size, count), topic(size, count), o.records(size), size).ifPresent(run -> {
+                throughputs.put(count, run.summary().mbPerSec());
+                cpuPerGb.put(count, run.cpuSecondsPerGb());
+                recordRun(ctx, size, count, run);
+            });
         }
-        runs.forEach((count, run) -> recordRun(ctx, size, count, run));
-        recordDegradation(ctx, size, o.counts(), runs);
+        recordRatio(ctx, GROUP, size, o.counts(), throughputs, "throughput ratio", Figure.Better.HIGHER,
+            Figure.Bar.fjordAtLeast(1 - MAX_DEGRADATION));
+        recordRatio(ctx, GROUP, size, o.counts(), cpuPerGb, "broker CPU per GB ratio", Figure.Better.LOWER,
+            Figure.Bar.fjordAtMost(1 + MAX_DEGRADATION));
     }
 
     private static void readBack(ScaleContext ctx, BrokerProcess broker, ScaleOptions.PartitionCounts o, int size) throws Exception {
         for (ScaleContext.Reader reader : ScaleContext.Reader.values()) {
             Map<Integer, Double> reads = new LinkedHashMap<>();
             for (int count : o.counts()) {
-                Compare.settleDisk(SETTLE_QUIET_MS);
+                DiskSettle.await(SETTLE_QUIET_MS);
                 ctx.consume(broker, reader, reader.logName + "-consume-" + topic(size, count), topic(size, count),
                     o.records(size), o.warmupRecords(size), size).ifPresent(read -> {
                         reads.put(count, read.mbPerSec());
@@ -87,7 +92,7 @@ final class PartitionCountCase implements ScaleCase {
             throws Exception {
         Map<Integer, Double> p99s = new LinkedHashMap<>();
         for (int count : o.counts()) {
-            Compare.settleDisk(SETTLE_QUIET_MS);
+            DiskSettle.await(SETTLE_QUIET_MS);
             ctx.produceAtRate(broker, "latency-" + topic(size, count), topic(size, count), o.latencyWarmupRecords(size),
                 o.latencyRecords(size), size, o.latencyRate(size)).ifPresent(summary -> {
                     p99s.put(count, summary.p99Ms());
@@ -151,34 +156,6 @@ final class PartitionCountCase implements ScaleCase {
 
     static OptionalDouble ratio(Double few, Double many) {
         return few == null || many == null || few == 0 ? OptionalDouble.empty() : OptionalDouble.of(many / few);
-    }
-
-    /** Many-partition figure / few-partition figure of this broker, when both runs gave a result. */
-    private static void recordDegradation(ScaleContext ctx, int size, List<Integer> counts, Map<Integer, ScaleContext.ProducerRun> runs) {
-        int few = counts.stream().min(Comparator.naturalOrder()).orElseThrow();
-        int many = counts.stream().max(Comparator.naturalOrder()).orElseThrow();
-        Optional<Degradation> d = degradation(runs.get(few), runs.get(many));
-        if (d.isEmpty()) {
-            ctx.note(size + " B: no degradation figure, a run gave no result");
-            return;
-        }
-        String label = ratioLabel(size, few, many);
-        ctx.record(fig(label, "throughput ratio", "×", Figure.Better.HIGHER, Figure.Bar.fjordAtLeast(1 - MAX_DEGRADATION)),
-            d.get().throughputRatio());
-        ctx.record(fig(label, "broker CPU per GB ratio", "×", Figure.Better.LOWER, Figure.Bar.fjordAtMost(1 + MAX_DEGRADATION)),
-            d.get().cpuPerGbRatio());
-    }
-
-    /** Many-partition figures over few-partition figures of one broker. */
-    record Degradation(double throughputRatio, double cpuPerGbRatio) {
-    }
-
-    static Optional<Degradation> degradation(ScaleContext.ProducerRun few, ScaleContext.ProducerRun many) {
-        if (few == null || many == null || few.summary().mbPerSec() == 0 || few.cpuSecondsPerGb() == 0) {
-            return Optional.empty();
-        }
-        return Optional.of(new Degradation(many.summary().mbPerSec() / few.summary().mbPerSec(),
-            many.cpuSecondsPerGb() / few.cpuSecondsPerGb()));
     }
 
     private static Figure fig(String label, String metric, String unit, Figure.Better better, Figure.Bar bar) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntToLongFunction;
 
 /**
  * Everything {@link Scale} can be told: which of the issue's scale cases to run, against which
@@ -192,18 +193,15 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
                 + "--records %s --latency-rates %s --latency-seconds %s --connections %d --max-pending %d --idle-seconds %s "
                 + "--request-interval-seconds %s --idle-records %d "
                 + "--read-gb %s --evict %s%s", String.join(",", cases), rounds, manyPartitions.partitions(), manyPartitions.records(),
-            join(partitionCounts.counts()), join(partitionCounts.sizes()), recordsSpec(), ratesSpec(), partitionCounts.latencySeconds(),
+            join(partitionCounts.counts()), join(partitionCounts.sizes()), sizeSpec(partitionCounts::records), sizeSpec(partitionCounts::latencyRate), partitionCounts.latencySeconds(),
             idle.connections(), idle.maxPendingHandshakes(),
             idle.idleSeconds(), idle.requestIntervalSeconds(), idle.producerRecords(), longRead.gigabytes(), longRead.evict(),
             run.smoke() ? " (--smoke)" : "");
     }
 
-    private String recordsSpec() {
-        return String.join(",", partitionCounts.sizes().stream().map(s -> s + ":" + partitionCounts.records(s)).toList());
-    }
-
-    private String ratesSpec() {
-        return String.join(",", partitionCounts.sizes().stream().map(s -> s + ":" + partitionCounts.latencyRate(s)).toList());
+    /** SIZE:N pairs, one per record size, as --records and --latency-rates take them. */
+    private String sizeSpec(IntToLongFunction valueBySize) {
+        return String.join(",", partitionCounts.sizes().stream().map(s -> s + ":" + valueBySize.applyAsLong(s)).toList());
     }
 
     private static String join(List<Integer> values) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts of the scale cases: degradation ratios, the free-space check, the page-cache and background-tool parsers. */
+/** The pure parts of the scale cases: many/few-partition ratios, the free-space check, the page-cache and background-tool parsers. */
 class ScaleCasesTest {
 
     @Test
@@ -13,16 +13,9 @@ class ScaleCasesTest {
         ScaleContext.ProducerRun few = producerRun(20.0, 1_000_000, 100, 2.0);
         ScaleContext.ProducerRun many = producerRun(15.0, 1_000_000, 100, 3.0);
 
-        PartitionCountCase.Degradation d = PartitionCountCase.degradation(few, many).orElseThrow();
-
-        assertThat(d.throughputRatio()).isEqualTo(0.75);
-        assertThat(d.cpuPerGbRatio()).isEqualTo(1.5);
         assertThat(few.cpuSecondsPerGb()).isEqualTo(20.0);
-    }
-
-    @Test
-    void shouldGiveNoDegradationWhenARunIsMissing() {
-        assertThat(PartitionCountCase.degradation(null, producerRun(15.0, 10, 100, 1.0))).isEmpty();
+        assertThat(PartitionCountCase.ratio(few.summary().mbPerSec(), many.summary().mbPerSec())).hasValue(0.75);
+        assertThat(PartitionCountCase.ratio(few.cpuSecondsPerGb(), many.cpuSecondsPerGb())).hasValue(1.5);
     }
 
     @Test

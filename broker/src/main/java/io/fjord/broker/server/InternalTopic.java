@@ -56,10 +56,10 @@ public final class InternalTopic {
         return broker.controller().image().topic(name);
     }
 
-    /** At start-up: has the coordinator load the topic if it already exists. */
-    public synchronized void loadIfExists() {
+    /** At start-up, for a topic the caller found in the metadata image: has the coordinator load it. */
+    public synchronized void loadExisting(TopicImage image) {
         if (!loadRequested) {
-            existing().ifPresent(this::requestLoad);
+            requestLoad(image);
         }
     }
 

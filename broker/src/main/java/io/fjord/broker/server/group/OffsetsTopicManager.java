@@ -47,7 +47,7 @@ public final class OffsetsTopicManager implements AutoCloseable {
                 new OffsetsTopicLog(broker.replicaManager()), broker.time(), new SplittableRandom(new SecureRandom().nextLong()));
         coordinator.start();
         OffsetsTopicManager manager = new OffsetsTopicManager(broker, coordinator);
-        manager.topic.loadIfExists();
+        existing.ifPresent(manager.topic::loadExisting);
         return manager;
     }
 

@@ -52,7 +52,7 @@ public final class TransactionTopicManager implements AutoCloseable {
                 new PartitionMarkerWriter(broker.replicaManager(), groups.coordinator()), broker.time());
         coordinator.start();
         TransactionTopicManager manager = new TransactionTopicManager(broker, coordinator);
-        manager.topic.loadIfExists();
+        existing.ifPresent(manager.topic::loadExisting);
         return manager;
     }
 

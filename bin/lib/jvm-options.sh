@@ -5,9 +5,8 @@
 # - Heap and GC: FJORD_JVM_OPTS when set, else G1 with Kafka's pause goal. G1 rather than ZGC: on
 #   these machines ZGC costs 60-100 ms more JVM start-up and cannot use the archived heap objects
 #   of the class-data cache below, and with Fjord's small allocation rate G1's pauses stay short.
-# - Start-up cache: on JDK 25+ an ahead-of-time cache (JEP 483/514: classes loaded and linked;
-#   on JDK 25 without the method profiles of JEP 515, see below), on JDK 21-24 a dynamic
-#   class-data-sharing archive. The first start records it (its
+# - Start-up cache: on JDK 25+ an ahead-of-time cache (JEP 483/514: classes loaded and linked,
+#   profiles), on JDK 21-24 a dynamic class-data-sharing archive. The first start records it (its
 #   exit takes a few seconds longer while the JVM writes it); later starts map it. The JVM does not
 #   notice on its own that a rebuilt jar made the cache stale, so a cache older than any jar on
 #   the class path is deleted and recorded again.
@@ -45,12 +44,6 @@ fjord_jvm_options() {
       FJORD_JVM_ARGS+=("-XX:AOTCacheOutput=$cache")
     fi
     FJORD_JVM_ARGS+=(-Xlog:aot=off -Xlog:cds=off)
-    if [ "$major" -eq 25 ]; then
-      # No training data (JEP 515 method profiles) in the cache: it would carry the profile of
-      # whatever the first run after a build happened to do into the JIT of every later start.
-      # Diagnostic flags of JDK 25, so set on 25 only; they cost no start-up time (measured).
-      FJORD_JVM_ARGS+=(-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:-AOTReplayTraining)
-    fi
   else
     FJORD_JVM_ARGS+=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$cache" -Xlog:cds=off -Xlog:cds+dynamic=off)
   fi

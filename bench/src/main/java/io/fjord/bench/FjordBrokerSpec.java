@@ -48,14 +48,20 @@ record FjordBrokerSpec(Path dir, int port, List<String> jvmOptions) implements B
 
     /**
      * Makes sure the measured starts map bin/fjord's start-up cache, as every start after a user's
-     * first does: if it is missing or stale, one unmeasured start and clean stop (with a client
-     * connection, the readiness probe) records it.
+     * first does, and that every run maps the same kind of cache: whatever cache is there is
+     * deleted and one unmeasured start and clean stop (with a client connection, the readiness
+     * probe) records it anew. On JDK 25 the cache also holds the method profiles of the run that
+     * recorded it, which shorten the JIT's warm-up on the paths that run took; a cache left by an
+     * earlier benchmark or test would give one broker path a head start in this run only.
      */
     static void primeStartupCache(BenchEnvironment env, Path dir, int port, long timeoutMs) throws Exception {
+        for (String extension : List.of(".aot", ".jsa")) {
+            Files.deleteIfExists(Path.of(startupCacheBase(env) + extension));
+        }
         if (startupCacheReady(env)) {
             return;
         }
-        System.out.println("[bench] recording bin/fjord's start-up cache (an unmeasured first start, as bin/fjord's first start)");
+        System.out.println("[bench] recording bin/fjord's start-up cache anew (an unmeasured first start, as bin/fjord's first start)");
         FjordBrokerSpec spec = new FjordBrokerSpec(dir, port, defaultJvmOptions(env.javaFeatureVersion()));
         spec.prepareFresh(env);
         BrokerProcess broker = BrokerProcess.start(spec, env, timeoutMs);

@@ -193,8 +193,8 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
                 + "--records %s --latency-rates %s --latency-seconds %s --connections %d --max-pending %d --idle-seconds %s "
                 + "--request-interval-seconds %s --idle-records %d "
                 + "--read-gb %s --evict %s%s", String.join(",", cases), rounds, manyPartitions.partitions(), manyPartitions.records(),
-            join(partitionCounts.counts()), join(partitionCounts.sizes()), sizeSpec(partitionCounts::records), sizeSpec(partitionCounts::latencyRate), partitionCounts.latencySeconds(),
-            idle.connections(), idle.maxPendingHandshakes(),
+            join(partitionCounts.counts()), join(partitionCounts.sizes()), sizeSpec(partitionCounts::records),
+            sizeSpec(partitionCounts::latencyRate), partitionCounts.latencySeconds(), idle.connections(), idle.maxPendingHandshakes(),
             idle.idleSeconds(), idle.requestIntervalSeconds(), idle.producerRecords(), longRead.gigabytes(), longRead.evict(),
             run.smoke() ? " (--smoke)" : "");
     }

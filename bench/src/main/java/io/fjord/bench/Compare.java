@@ -95,9 +95,10 @@ public final class Compare {
     }
 
     private String commandLineSummary() {
-        return String.format(Locale.ROOT, "--rounds %d --sizes %s --partitions %s --acks %s --records %s --latency-seconds %s "
-                + "--e2e-messages %d --probe-seconds %s%s", options.rounds(), join(options.sizes()), join(options.partitions()),
-            String.join(",", options.acks()), recordsSpec(), options.latencySeconds(), options.e2eMessages(), options.probeSeconds(),
+        return String.format(Locale.ROOT, "--rounds %d --sizes %s --partitions %s --acks %s --records %s --warmup-percent %d "
+                + "--read-warmup-percent %d --latency-seconds %s --e2e-messages %d --probe-seconds %s%s", options.rounds(),
+            join(options.sizes()), join(options.partitions()), String.join(",", options.acks()), recordsSpec(), options.warmupPercent(),
+            options.readWarmupPercent(), options.latencySeconds(), options.e2eMessages(), options.probeSeconds(),
             options.smoke() ? " (--smoke)" : "");
     }
 
@@ -361,7 +362,7 @@ public final class Compare {
      * the client, and then the broker's cost is what tells brokers apart.
      */
     private void recordReadCost(RoundContext ctx, String label, String tool, Load load, ProduceCase c, long records) {
-        double gb = (records + options.warmupRecords(c.size())) * (double) c.size() / 1e9;
+        double gb = (records + options.readWarmupRecords(c.size())) * (double) c.size() / 1e9;
         record(ctx, new Figure(CONSUME, label, tool + ": broker CPU per GB read", "CPU s/GB", Figure.Better.LOWER, Figure.Bar.NONE),
             load.brokerCpuSeconds() / gb);
         record(ctx, new Figure(CONSUME, label, tool + ": machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE),
@@ -370,7 +371,7 @@ public final class Compare {
 
     private void runConsumerPerformance(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
         Load load = timedLoad(ctx, "consume-" + c.topic(),
-            tools.warmedConsumerPerformance(ctx.spec().bootstrap(), c.topic(), options.warmupRecords(c.size()), records,
+            tools.warmedConsumerPerformance(ctx.spec().bootstrap(), c.topic(), options.readWarmupRecords(c.size()), records,
                 options.consumerTimeoutMs()));
         ChildProcess.Result result = load.result();
         Optional<ToolOutputs.ConsumerSummary> summary = ToolOutputs.consumer(result.output());
@@ -387,7 +388,7 @@ public final class Compare {
     private void runAssignConsumer(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
         Load load = timedLoad(ctx, "assign-consume-" + c.topic(), tools.probe(AssignConsumerPerf.class,
             List.of("--bootstrap", ctx.spec().bootstrap(), "--topic", c.topic(), "--records", Long.toString(records),
-                "--warmup-records", Long.toString(options.warmupRecords(c.size())),
+                "--warmup-records", Long.toString(options.readWarmupRecords(c.size())),
                 "--timeout-ms", Long.toString(options.consumerTimeoutMs()))));
         ChildProcess.Result result = load.result();
         Optional<Map<String, Double>> values = ToolOutputs.probeResult(result.output());
@@ -402,7 +403,7 @@ public final class Compare {
 
     private void runPerfConsumer(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
         Load load = timedLoad(ctx, "perf-consume-" + c.topic(),
-            perf.consume(ctx.spec().bootstrap(), c.topic(), options.warmupRecords(c.size()), records, options.consumerTimeoutMs()));
+            perf.consume(ctx.spec().bootstrap(), c.topic(), options.readWarmupRecords(c.size()), records, options.consumerTimeoutMs()));
         ChildProcess.Result result = load.result();
         Optional<Map<String, Double>> values = FjordPerfTool.result(result.output());
         if (values.isEmpty() || result.exitCode() != 0) {

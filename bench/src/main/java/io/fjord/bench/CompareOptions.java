@@ -14,7 +14,7 @@ import java.util.Set;
  * Immutable; see {@link #USAGE}.
  */
 record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, List<Integer> partitions, List<String> acks,
-                      Map<Integer, Long> recordsBySize, long bytesPerCaseDefault, int warmupPercent,
+                      Map<Integer, Long> recordsBySize, long bytesPerCaseDefault, int warmupPercent, int readWarmupPercent,
                       double latencySeconds, double latencyWarmupSeconds, long latencyRate, String consumers, long consumerTimeoutMs,
                       int e2eMessages, String e2eAcks, int probeRate, double probeSeconds, double probeWarmupSeconds,
                       Ports ports, double settleSeconds, long startTimeoutMs, long toolTimeoutSeconds,
@@ -34,7 +34,9 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
           --acks LIST             producer acks (default 1,all)
           --records SIZE:N,...    records per throughput run (default 100:5000000,1024:1000000; smoke 100:20000,1024:5000)
           --bytes-per-case B      records for sizes not in --records: B / size (default 1000000000)
-          --warmup-percent P      warm-up before counting, as % of the records, in the tool's own JVM (default 10)
+          --warmup-percent P      producer warm-up before counting, as % of the records, in the tool's own JVM (default 10)
+          --read-warmup-percent P consumer warm-up: the same tool JVM first reads P % of the records from the start,
+                                  uncounted, then the counted read starts again at offset 0 (default 100: steady state)
           --latency-seconds S     length of the fixed-rate latency run (default 15; smoke 2), after
           --latency-warmup-seconds S  at the same rate in the same JVM (default 3; smoke 1)
           --latency-rate R        records/s for the latency run (default: half of Kafka's measured max per case)
@@ -70,6 +72,7 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
             recordsBySize(args.string("records", smoke ? "100:20000,1024:5000" : "100:5000000,1024:1000000")),
             args.longValue("bytes-per-case", smoke ? 2_000_000 : 1_000_000_000L),
             args.intValue("warmup-percent", 10),
+            args.intValue("read-warmup-percent", 100),
             args.doubleValue("latency-seconds", smoke ? 2 : 15),
             args.doubleValue("latency-warmup-seconds", smoke ? 1 : 3),
             args.longValue("latency-rate", 0),
@@ -105,6 +108,9 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
                 throw new IllegalArgumentException("--brokers takes kafka and/or fjord, not " + broker);
             }
         }
+        if (warmupPercent < 0 || readWarmupPercent < 0) {
+            throw new IllegalArgumentException("--warmup-percent and --read-warmup-percent must be 0 or more");
+        }
         if (!Set.of("kafka", "assign", "both", "none").contains(consumers)) {
             throw new IllegalArgumentException("--consumers takes kafka, assign, both or none, not " + consumers);
         }
@@ -125,6 +131,11 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
 
     long warmupRecords(int size) {
         return records(size) * warmupPercent / 100;
+    }
+
+    /** Records a consumer reads, uncounted, before its counted read of {@link #records} from the start. */
+    long readWarmupRecords(int size) {
+        return records(size) * readWarmupPercent / 100;
     }
 
     static List<String> list(String csv) {

@@ -78,7 +78,7 @@ final class PartitionCountCase implements ScaleCase {
             for (int count : o.counts()) {
                 DiskSettle.await(SETTLE_QUIET_MS);
                 ctx.consume(broker, reader, reader.logName + "-consume-" + topic(size, count), topic(size, count),
-                    o.records(size), o.warmupRecords(size), size).ifPresent(read -> {
+                    o.records(size), o.readWarmupRecords(size), size).ifPresent(read -> {
                         reads.put(count, read.mbPerSec());
                         recordRead(ctx, reader, size, count, read);
                     });

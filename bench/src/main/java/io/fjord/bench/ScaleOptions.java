@@ -25,11 +25,12 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
 
     /**
      * partitions1000: per size into a topic of each partition count, full-speed ProducerPerformance,
-     * a read back with the assign consumer and with fjord perf consume, and ProducerPerformance at
+     * a read back with the assign consumer and with fjord perf consume (each after an uncounted read of
+     * {@code readWarmupPercent} % of the records from the start, in the same JVM), and ProducerPerformance at
      * {@code latencyRates} for {@code latencySeconds} (after a warm-up of a third of that).
      */
     record PartitionCounts(List<Integer> counts, List<Integer> sizes, Map<Integer, Long> recordsBySize, int warmupPercent,
-                           Map<Integer, Long> latencyRates, double latencySeconds) {
+                           int readWarmupPercent, Map<Integer, Long> latencyRates, double latencySeconds) {
         long records(int size) {
             Long records = recordsBySize.get(size);
             if (records == null) {
@@ -56,6 +57,10 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
 
         long warmupRecords(int size) {
             return records(size) * warmupPercent / 100;
+        }
+
+        long readWarmupRecords(int size) {
+            return records(size) * readWarmupPercent / 100;
         }
     }
 
@@ -92,7 +97,8 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
           --partition-counts LIST   topics compared; the ratio is largest / smallest (default 6,1000)
           --sizes LIST              record sizes in bytes (default 100,1024)
           --records SIZE:N,...      records per full-speed run (default 100:5000000,1024:1000000; smoke 100:100000,1024:20000)
-          --warmup-percent P        warm-up run before each counted run, % of the records (default 10)
+          --warmup-percent P        warm-up run before each counted produce run, % of the records (default 10)
+          --read-warmup-percent P   uncounted read of P % of the records before each counted read (default 100)
           --latency-rates SIZE:N,...  fixed rate of the latency runs, rec/s (default 100:150000,1024:40000, about half of
                                     Kafka's full speed at 1,000 partitions here; smoke 100:20000,1024:5000)
           --latency-seconds S       counted seconds of each latency run (default 10; smoke 2)
@@ -132,6 +138,7 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
             new PartitionCounts(ints(args.string("partition-counts", "6,1000")), ints(args.string("sizes", "100,1024")),
                 CompareOptions.recordsBySize(args.string("records", smoke ? "100:100000,1024:20000" : "100:5000000,1024:1000000")),
                 args.intValue("warmup-percent", 10),
+                args.intValue("read-warmup-percent", 100),
                 CompareOptions.bySize("latency-rates", args.string("latency-rates", smoke ? "100:20000,1024:5000" : "100:150000,1024:40000")),
                 args.doubleValue("latency-seconds", smoke ? 2 : 10)),
             new Idle(args.intValue("connections", smoke ? 200 : 5_000), args.intValue("max-pending", 32),
@@ -190,10 +197,11 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
     /** The options as a command line, for the report's "settings" line. */
     String summary() {
         return String.format(Locale.ROOT, "--cases %s --rounds %d --many-partitions %d --many-records %d --partition-counts %s --sizes %s "
-                + "--records %s --latency-rates %s --latency-seconds %s --connections %d --max-pending %d --idle-seconds %s "
+                + "--records %s --warmup-percent %d --read-warmup-percent %d --latency-rates %s --latency-seconds %s --connections %d --max-pending %d --idle-seconds %s "
                 + "--request-interval-seconds %s --idle-records %d "
                 + "--read-gb %s --evict %s%s", String.join(",", cases), rounds, manyPartitions.partitions(), manyPartitions.records(),
             join(partitionCounts.counts()), join(partitionCounts.sizes()), sizeSpec(partitionCounts::records),
+            partitionCounts.warmupPercent(), partitionCounts.readWarmupPercent(),
             sizeSpec(partitionCounts::latencyRate), partitionCounts.latencySeconds(), idle.connections(), idle.maxPendingHandshakes(),
             idle.idleSeconds(), idle.requestIntervalSeconds(), idle.producerRecords(), longRead.gigabytes(), longRead.evict(),
             run.smoke() ? " (--smoke)" : "");

@@ -144,6 +144,30 @@ class FjordPerfIT {
     }
 
     @Test
+    void shouldReadManyPartitionsThroughAnIncrementalFetchSessionOrWithout() throws Exception {
+        String topic = "perf-session";
+        createTopic(topic, 24);
+        Run produced = produce(topic, 24_000, "--acks", "1", "--partitioner", "round-robin");
+        assertThat(produced.exitCode()).as(produced.toString()).isZero();
+
+        // 2 KiB per partition per fetch: every partition answers in many fetches, so a session whose
+        // offsets were not kept in step would read records twice or stall.
+        int sessionsBefore = broker.fetchSessionCount();
+        Run session = perf("consume", "--bootstrap-server", broker.bootstrap(), "--topic", topic, "--num-records", "24000", "--check-crc",
+            "--max-partition-fetch-bytes", "2048", "--timeout-ms", "5000");
+        assertThat(session.exitCode()).as(session.toString()).isZero();
+        assertThat(session.result()).as(session.toString()).containsEntry("records", "24000");
+        assertThat(broker.fetchSessionCount()).as("the read opened one fetch session").isEqualTo(sessionsBefore + 1);
+
+        Run sessionless = perf("consume", "--bootstrap-server", broker.bootstrap(), "--topic", topic, "--num-records", "24000", "--check-crc",
+            "--max-partition-fetch-bytes", "2048", "--timeout-ms", "5000", "--no-fetch-session");
+        assertThat(sessionless.exitCode()).as(sessionless.toString()).isZero();
+        assertThat(sessionless.result()).as(sessionless.toString()).containsEntry("records", "24000");
+        assertThat(sessionless.result().get("bytes")).as("the same batches either way").isEqualTo(session.result().get("bytes"));
+        assertThat(broker.fetchSessionCount()).as("a sessionless read opens none").isEqualTo(sessionsBefore + 1);
+    }
+
+    @Test
     void shouldWriteLz4BatchesThatKafkaClientsDecompress() throws Exception {
         String topic = "perf-lz4";
         createTopic(topic, 1);

@@ -60,6 +60,11 @@ final class TestBroker implements AutoCloseable {
         return dataDir;
     }
 
+    /** Incremental fetch sessions the broker holds (KIP-227); a session outlives its client's connection until evicted. */
+    int fetchSessionCount() {
+        return broker.fetchSessions().size();
+    }
+
     @Override
     public String toString() {
         return "Fjord test broker at " + bootstrap() + " with data in " + dataDir;

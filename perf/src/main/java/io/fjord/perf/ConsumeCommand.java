@@ -55,6 +55,10 @@ final class ConsumeCommand implements Callable<Integer> {
     @Option(names = "--check-crc", description = "Verify every batch's CRC-32C (check.crcs).")
     private boolean checkCrc;
 
+    @Option(names = "--no-fetch-session", description = "List every partition in every Fetch (SessionEpoch -1, as librdkafka and kafkajs do) "
+        + "instead of opening an incremental fetch session (KIP-227) as Kafka's Java consumer does.")
+    private boolean noFetchSession;
+
     @Option(names = "--request-timeout-ms", defaultValue = "30000", paramLabel = "MS", description = "request.timeout.ms. Default: ${DEFAULT-VALUE}.")
     private int requestTimeoutMs;
 
@@ -90,7 +94,7 @@ final class ConsumeCommand implements Callable<Integer> {
     ConsumeConfig config() {
         try {
             return new ConsumeConfig(BrokerAddress.parse(bootstrapServer), topic, numRecords, fetchMaxBytes, maxPartitionFetchBytes,
-                fetchMaxWaitMs, timeoutMs, checkCrc, requestTimeoutMs, clientId, reportingIntervalMs);
+                fetchMaxWaitMs, timeoutMs, checkCrc, requestTimeoutMs, clientId, reportingIntervalMs, !noFetchSession);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage().startsWith("--") ? e.getMessage() : "--bootstrap-server " + e.getMessage());
         }

@@ -8,10 +8,12 @@ import io.fjord.perf.BrokerAddress;
  *
  * @param timeoutMs how long the run may go without receiving a record before it gives up
  *                  (ConsumerPerformance's {@code --timeout})
+ * @param fetchSessions whether to fetch through an incremental fetch session (KIP-227), as Kafka's
+ *                      Java consumer does, or list every partition in every request, as librdkafka does
  */
 public record ConsumeConfig(BrokerAddress bootstrap, String topic, long numRecords, int fetchMaxBytes,
                             int maxPartitionFetchBytes, int fetchMaxWaitMs, long timeoutMs, boolean checkCrc,
-                            int requestTimeoutMs, String clientId, long reportIntervalMs) {
+                            int requestTimeoutMs, String clientId, long reportIntervalMs, boolean fetchSessions) {
 
     public ConsumeConfig {
         check(topic != null && !topic.isEmpty(), "--topic must not be empty");
@@ -27,7 +29,7 @@ public record ConsumeConfig(BrokerAddress bootstrap, String topic, long numRecor
     /** The same read, stopping after {@code records} (a warm-up). */
     public ConsumeConfig withNumRecords(long records) {
         return new ConsumeConfig(bootstrap, topic, records, fetchMaxBytes, maxPartitionFetchBytes, fetchMaxWaitMs, timeoutMs, checkCrc,
-            requestTimeoutMs, clientId, reportIntervalMs);
+            requestTimeoutMs, clientId, reportIntervalMs, fetchSessions);
     }
 
     private static void check(boolean condition, String message) {

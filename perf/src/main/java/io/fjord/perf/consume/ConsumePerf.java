@@ -26,13 +26,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The consume load: reads a topic from its earliest offsets with sessionless Fetch requests
- * (SessionId 0, SessionEpoch -1: every request lists every partition), one request in flight per
- * leader, and counts records and bytes from the batch headers ({@link BatchCounter}) until
- * {@code numRecords} have arrived or nothing has arrived for {@code timeoutMs}.
+ * The consume load: reads a topic from its earliest offsets, one Fetch in flight per leader, and
+ * counts records and bytes from the batch headers ({@link BatchCounter}) until {@code numRecords}
+ * have arrived or nothing has arrived for {@code timeoutMs}. By default each leader's fetches go
+ * through an incremental fetch session ({@link FetchSessionState}), as Kafka's Java consumer
+ * fetches: after the first request only partitions whose offset moved are sent, and only
+ * partitions with news come back — over many partitions, most of every sessionless request and
+ * answer is partitions with nothing to say. {@code --no-fetch-session} fetches sessionless
+ * (SessionEpoch -1, every partition in every request), as librdkafka and kafkajs do.
  *
- * <p>Partitions are listed in a rotating order so that no partition is always the one the broker's
- * byte limit cuts off. Any broker error code ends the run.
+ * <p>Full requests list the partitions in a rotating order so that no partition is always the one
+ * the broker's byte limit cuts off (in a session the broker rotates them). A lost session starts a
+ * new one; any other broker error code ends the run.
  *
  * <p>Used once per run by {@code ConsumeCommand}, on the caller's thread.
  */
@@ -41,6 +46,8 @@ public final class ConsumePerf implements ResponseListener {
     private static final long METADATA_TIMEOUT_MS = 60_000;
     private static final long EARLIEST_TIMESTAMP = -2L;
     private static final int CONSUMER_REPLICA_ID = -1;
+    /** Fetch v7 added SessionId and SessionEpoch (KIP-227). */
+    private static final short FIRST_SESSION_VERSION = 7;
     /** Room above fetch.max.bytes for headers and a first batch larger than the limits (KIP-74). */
     private static final int RESPONSE_SLACK_BYTES = 64 * 1024 * 1024;
 
@@ -63,13 +70,15 @@ public final class ConsumePerf implements ResponseListener {
         final BrokerConnection connection;
         final int[] partitions;
         final short fetchVersion;
+        final FetchSessionState session;
         int rotation;
         boolean fetching;
 
-        Leader(BrokerConnection connection, int[] partitions, short fetchVersion) {
+        Leader(BrokerConnection connection, int[] partitions, short fetchVersion, FetchSessionState session) {
             this.connection = connection;
             this.partitions = partitions;
             this.fetchVersion = fetchVersion;
+            this.session = session;
         }
     }
 
@@ -78,7 +87,7 @@ public final class ConsumePerf implements ResponseListener {
         ConnectionConfig connectionConfig = new ConnectionConfig(config.clientId(), 1, 1024 * 1024, maxResponseBytes, config.requestTimeoutMs());
         try (PerfClient client = PerfClient.connect(config.bootstrap().host(), config.bootstrap().port(), connectionConfig, time)) {
             TopicMetadata metadata = client.topicMetadata(config.topic(), false, METADATA_TIMEOUT_MS);
-            List<Leader> leaders = leaders(client, metadata);
+            List<Leader> leaders = leaders(client, metadata, config.fetchSessions());
             positions = new long[metadata.partitionCount()];
             for (Leader leader : leaders) {
                 listEarliestOffsets(client, leader);
@@ -87,11 +96,13 @@ public final class ConsumePerf implements ResponseListener {
         }
     }
 
-    private static List<Leader> leaders(PerfClient client, TopicMetadata metadata) {
+    private static List<Leader> leaders(PerfClient client, TopicMetadata metadata, boolean fetchSessions) {
         List<Leader> leaders = new ArrayList<>();
         for (Map.Entry<Integer, int[]> entry : metadata.partitionsByLeader().entrySet()) {
             BrokerConnection connection = client.connection(entry.getKey());
-            leaders.add(new Leader(connection, entry.getValue(), connection.versions().versionOrThrow(ApiMessageType.FETCH)));
+            short version = connection.versions().versionOrThrow(ApiMessageType.FETCH);
+            FetchSessionState session = new FetchSessionState(fetchSessions && version >= FIRST_SESSION_VERSION, metadata.partitionCount());
+            leaders.add(new Leader(connection, entry.getValue(), version, session));
         }
         return leaders;
     }
@@ -162,15 +173,24 @@ public final class ConsumePerf implements ResponseListener {
     }
 
     private void sendFetch(Leader leader, long nowNs) {
-        int count = leader.partitions.length;
-        List<FetchRequestData.FetchPartition> partitions = new ArrayList<>(count);
-        int start = leader.rotation++ % count;
-        for (int i = 0; i < count; i++) {
-            int partition = leader.partitions[(start + i) % count];
-            partitions.add(new FetchRequestData.FetchPartition()
-                .setPartition(partition)
-                .setFetchOffset(positions[partition])
-                .setPartitionMaxBytes(config.maxPartitionFetchBytes()));
+        FetchSessionState session = leader.session;
+        boolean full = session.nextIsFull();
+        int sessionId = session.requestSessionId();
+        int epoch = session.requestEpoch();
+        int[] moved = session.sending();
+        List<FetchRequestData.FetchPartition> partitions;
+        if (full) {
+            int count = leader.partitions.length;
+            partitions = new ArrayList<>(count);
+            int start = leader.rotation++ % count;
+            for (int i = 0; i < count; i++) {
+                partitions.add(fetchPartition(leader.partitions[(start + i) % count]));
+            }
+        } else {
+            partitions = new ArrayList<>(moved.length);
+            for (int partition : moved) {
+                partitions.add(fetchPartition(partition));
+            }
         }
         FetchRequestData request = new FetchRequestData()
             .setReplicaId(CONSUMER_REPLICA_ID)
@@ -178,11 +198,18 @@ public final class ConsumePerf implements ResponseListener {
             .setMinBytes(1)
             .setMaxBytes(config.fetchMaxBytes())
             .setIsolationLevel((byte) 0)
-            .setSessionId(0)
-            .setSessionEpoch(-1)
+            .setSessionId(sessionId)
+            .setSessionEpoch(epoch)
             .setTopics(List.of(new FetchRequestData.FetchTopic().setTopic(config.topic()).setPartitions(partitions)));
         leader.connection.send(ApiMessageType.FETCH, leader.fetchVersion, request, true, this, leader, nowNs);
         leader.fetching = true;
+    }
+
+    private FetchRequestData.FetchPartition fetchPartition(int partition) {
+        return new FetchRequestData.FetchPartition()
+            .setPartition(partition)
+            .setFetchOffset(positions[partition])
+            .setPartitionMaxBytes(config.maxPartitionFetchBytes());
     }
 
     @Override
@@ -190,9 +217,14 @@ public final class ConsumePerf implements ResponseListener {
         Leader leader = (Leader) request.attachment();
         leader.fetching = false;
         FetchResponseData fetch = (FetchResponseData) response;
+        if (FetchSessionState.isLost(fetch.errorCode())) {
+            leader.session.lost();
+            return;
+        }
         if (fetch.errorCode() != Errors.NONE.code()) {
             throw PerfException.brokerError("Fetch from " + leader.connection.address(), fetch.errorCode(), null);
         }
+        leader.session.answered(fetch.sessionId());
         long recordsBefore = counter.records();
         for (FetchResponseData.FetchableTopicResponse topic : fetch.responses()) {
             for (FetchResponseData.PartitionData partition : topic.partitions()) {
@@ -207,7 +239,11 @@ public final class ConsumePerf implements ResponseListener {
                 }
                 BaseRecords records = partition.records();
                 if (records instanceof MemoryRecords memory && memory.sizeInBytes() > 0) {
-                    positions[index] = counter.count(memory, positions[index], name);
+                    long next = counter.count(memory, positions[index], name);
+                    if (next != positions[index]) {
+                        positions[index] = next;
+                        leader.session.moved(index);
+                    }
                 }
             }
         }

@@ -150,21 +150,27 @@ class FjordPerfIT {
         Run produced = produce(topic, 24_000, "--acks", "1", "--partitioner", "round-robin");
         assertThat(produced.exitCode()).as(produced.toString()).isZero();
 
-        // 2 KiB per partition per fetch: every partition answers in many fetches, so a session whose
-        // offsets were not kept in step would read records twice or stall.
         int sessionsBefore = broker.fetchSessionCount();
-        Run session = perf("consume", "--bootstrap-server", broker.bootstrap(), "--topic", topic, "--num-records", "24000", "--check-crc",
-            "--max-partition-fetch-bytes", "2048", "--timeout-ms", "5000");
-        assertThat(session.exitCode()).as(session.toString()).isZero();
-        assertThat(session.result()).as(session.toString()).containsEntry("records", "24000");
+        Run session = consumeAllInSmallSteps(topic, 24_000);
         assertThat(broker.fetchSessionCount()).as("the read opened one fetch session").isEqualTo(sessionsBefore + 1);
 
-        Run sessionless = perf("consume", "--bootstrap-server", broker.bootstrap(), "--topic", topic, "--num-records", "24000", "--check-crc",
-            "--max-partition-fetch-bytes", "2048", "--timeout-ms", "5000", "--no-fetch-session");
-        assertThat(sessionless.exitCode()).as(sessionless.toString()).isZero();
-        assertThat(sessionless.result()).as(sessionless.toString()).containsEntry("records", "24000");
+        Run sessionless = consumeAllInSmallSteps(topic, 24_000, "--no-fetch-session");
         assertThat(sessionless.result().get("bytes")).as("the same batches either way").isEqualTo(session.result().get("bytes"));
         assertThat(broker.fetchSessionCount()).as("a sessionless read opens none").isEqualTo(sessionsBefore + 1);
+    }
+
+    /**
+     * Reads every record of {@code topic} at 2 KiB per partition per fetch, so each partition answers
+     * in many fetches: a fetch session whose offsets were not kept in step would stall or repeat.
+     */
+    private static Run consumeAllInSmallSteps(String topic, int records, String... more) {
+        List<String> args = new ArrayList<>(List.of("consume", "--bootstrap-server", broker.bootstrap(), "--topic", topic,
+            "--num-records", String.valueOf(records), "--check-crc", "--max-partition-fetch-bytes", "2048", "--timeout-ms", "5000"));
+        args.addAll(List.of(more));
+        Run run = perf(args.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.result()).as(run.toString()).containsEntry("records", String.valueOf(records));
+        return run;
     }
 
     @Test

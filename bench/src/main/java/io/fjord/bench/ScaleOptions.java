@@ -197,7 +197,8 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
     /** The options as a command line, for the report's "settings" line. */
     String summary() {
         return String.format(Locale.ROOT, "--cases %s --rounds %d --many-partitions %d --many-records %d --partition-counts %s --sizes %s "
-                + "--records %s --warmup-percent %d --read-warmup-percent %d --latency-rates %s --latency-seconds %s --connections %d --max-pending %d --idle-seconds %s "
+                + "--records %s --warmup-percent %d --read-warmup-percent %d --latency-rates %s --latency-seconds %s "
+                + "--connections %d --max-pending %d --idle-seconds %s "
                 + "--request-interval-seconds %s --idle-records %d "
                 + "--read-gb %s --evict %s%s", String.join(",", cases), rounds, manyPartitions.partitions(), manyPartitions.records(),
             join(partitionCounts.counts()), join(partitionCounts.sizes()), sizeSpec(partitionCounts::records),

@@ -239,7 +239,13 @@ public final class Compare {
         ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
         ChildProcess.Result result = runTool(ctx, name, command);
         double cpu = ProcStats.cpuSeconds(pid) - cpuBefore;
-        return new Load(result, cpu, ProcStats.machineTicks().busyCoresSince(machineBefore, result.wallSeconds()));
+        ProcStats.MachineTicks machineAfter = ProcStats.machineTicks();
+        double steal = machineAfter.stealCoresSince(machineBefore, result.wallSeconds());
+        if (steal >= 0.05) {
+            // Not a figure of either broker, but it tells a slow round on a shared host from a slow broker.
+            log(String.format(Locale.ROOT, "    %s: the hypervisor took %.2f cores from this machine during the run", name, steal));
+        }
+        return new Load(result, cpu, machineAfter.busyCoresSince(machineBefore, result.wallSeconds()));
     }
 
     /** Broker CPU per GB of {@code gb} ingested, its share in cores, and the machine's busy cores. */

@@ -25,11 +25,20 @@ final class ProcStats {
     /** USER_HZ: what /proc reports CPU time in. 100 on every Linux ABI the JDK supports. */
     static final int CLOCK_TICKS_PER_SECOND = 100;
 
-    /** Busy and total ticks of all CPUs together, from the first line of /proc/stat. */
-    record MachineTicks(long busyTicks, long totalTicks) {
+    /**
+     * Busy, stolen and total ticks of all CPUs together, from the first line of /proc/stat. Busy is
+     * what this machine's CPUs ran; steal is time the hypervisor gave to other guests while this one
+     * had work, which on a shared host is what slows a round down for no reason of its own.
+     */
+    record MachineTicks(long busyTicks, long stealTicks, long totalTicks) {
         /** Average number of busy cores between {@code earlier} and this reading. */
         double busyCoresSince(MachineTicks earlier, double wallSeconds) {
             return (busyTicks - earlier.busyTicks) / (double) CLOCK_TICKS_PER_SECOND / wallSeconds;
+        }
+
+        /** Average cores' worth of time stolen by the hypervisor between {@code earlier} and this reading. */
+        double stealCoresSince(MachineTicks earlier, double wallSeconds) {
+            return (stealTicks - earlier.stealTicks) / (double) CLOCK_TICKS_PER_SECOND / wallSeconds;
         }
     }
 
@@ -111,7 +120,8 @@ final class ProcStats {
             total += Long.parseLong(fields[i]);
         }
         long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
-        return new MachineTicks(total - idle, total);
+        long steal = fields.length > 8 ? Long.parseLong(fields[8]) : 0;
+        return new MachineTicks(total - idle - steal, steal, total);
     }
 
     /**

@@ -21,10 +21,12 @@ class ProcStatsTest {
 
     @Test
     void shouldSplitMachineTicksIntoBusyAndTotal() {
-        ProcStats.MachineTicks ticks = ProcStats.parseMachineTicks("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3\n");
+        ProcStats.MachineTicks ticks = ProcStats.parseMachineTicks("cpu  100 0 50 800 50 0 0 20 0 0\ncpu0 1 2 3\n");
 
-        assertThat(ticks.totalTicks()).isEqualTo(1000);
-        assertThat(ticks.busyTicks()).isEqualTo(150);
+        assertThat(ticks.totalTicks()).isEqualTo(1020);
+        assertThat(ticks.busyTicks()).as("steal is not this machine's work").isEqualTo(150);
+        assertThat(ticks.stealTicks()).isEqualTo(20);
+        assertThat(ticks.stealCoresSince(new ProcStats.MachineTicks(0, 0, 0), 0.1)).isEqualTo(2.0);
     }
 
     @Test

@@ -34,7 +34,6 @@ public final class Compare {
     static final String PERF_LATENCY = "Producer latency at the same fixed rate (fjord perf, microsecond resolution)";
     static final String E2E = "End-to-end latency, 1 partition";
     static final String BROKER = "Broker process";
-    /** Longest wait for an idle disk before a broker start or tool run. */
 
     private final CompareOptions options;
     private final BenchEnvironment env;

@@ -19,9 +19,9 @@ import java.util.Arrays;
  */
 final class FetchSessionState {
 
-    static final int NO_SESSION = 0;
-    static final int SESSIONLESS_EPOCH = -1;
-    static final int INITIAL_EPOCH = 0;
+    private static final int NO_SESSION = 0;
+    private static final int SESSIONLESS_EPOCH = -1;
+    private static final int INITIAL_EPOCH = 0;
 
     private final boolean enabled;
     private final boolean[] moved;

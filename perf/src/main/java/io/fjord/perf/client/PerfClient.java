@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +40,8 @@ public final class PerfClient implements AutoCloseable {
     private static final String CLIENT_SOFTWARE_NAME = "fjord-perf";
     private static final String CLIENT_SOFTWARE_VERSION = "0.1.0";
     private static final long METADATA_RETRY_BACKOFF_MS = 100;
+    private static final long NANOS_PER_MS = 1_000_000;
+    private static final long SHORT_WAIT_SLICE_NS = 50_000;
 
     private final Selector selector;
     private final ConnectionConfig config;
@@ -229,13 +232,25 @@ public final class PerfClient implements AutoCloseable {
      * Waits up to {@code timeoutNs} for socket events and handles them: completes connects, writes
      * pending requests, dispatches responses to their listeners. Then fails the run if any request
      * has waited past the request timeout. A zero timeout only handles what is ready now.
+     *
+     * <p>A selector waits in whole milliseconds. A wait shorter than one is spent parked in slices of
+     * at most {@value #SHORT_WAIT_SLICE_NS} ns, looking at the sockets without blocking after each, and
+     * returns early when something was ready: rounded up to a millisecond, a fixed-rate run woke once
+     * a millisecond and appended the records due meanwhile in one burst, so the last batch of every
+     * burst waited for the next (a ~1.1 ms floor under every p95/p99 it reported, on any broker).
      */
     public void poll(long timeoutNs) {
         try {
-            if (timeoutNs <= 0) {
-                selector.selectNow(onSelected);
+            if (timeoutNs >= NANOS_PER_MS) {
+                selector.select(onSelected, timeoutNs / NANOS_PER_MS);
             } else {
-                selector.select(onSelected, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNs + 999_999)));
+                long deadlineNs = time.nanoseconds() + timeoutNs;
+                int ready = selector.selectNow(onSelected);
+                long leftNs;
+                while (ready == 0 && (leftNs = deadlineNs - time.nanoseconds()) > 0) {
+                    LockSupport.parkNanos(Math.min(leftNs, SHORT_WAIT_SLICE_NS));
+                    ready = selector.selectNow(onSelected);
+                }
             }
         } catch (IOException e) {
             throw new PerfException("selector failed: " + e.getMessage(), e);

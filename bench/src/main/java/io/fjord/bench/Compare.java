@@ -95,10 +95,11 @@ public final class Compare {
 
     private String commandLineSummary() {
         return String.format(Locale.ROOT, "--rounds %d --sizes %s --partitions %s --acks %s --records %s --warmup-percent %d "
-                + "--read-warmup-percent %d --latency-seconds %s --e2e-messages %d --probe-seconds %s%s", options.rounds(),
+                + "--read-warmup-percent %d --latency-seconds %s --latency-warmup-seconds %s --e2e-messages %d --probe-seconds %s "
+                + "--probe-warmup-seconds %s%s", options.rounds(),
             join(options.sizes()), join(options.partitions()), String.join(",", options.acks()), recordsSpec(), options.warmupPercent(),
-            options.readWarmupPercent(), options.latencySeconds(), options.e2eMessages(), options.probeSeconds(),
-            options.smoke() ? " (--smoke)" : "");
+            options.readWarmupPercent(), options.latencySeconds(), options.latencyWarmupSeconds(), options.e2eMessages(),
+            options.probeSeconds(), options.probeWarmupSeconds(), options.smoke() ? " (--smoke)" : "");
     }
 
     private String recordsSpec() {

@@ -34,7 +34,8 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
           --acks LIST             producer acks (default 1,all)
           --records SIZE:N,...    records per throughput run (default 100:5000000,1024:1000000; smoke 100:20000,1024:5000)
           --bytes-per-case B      records for sizes not in --records: B / size (default 1000000000)
-          --warmup-percent P      producer warm-up before counting, as % of the records, in the tool's own JVM (default 10)
+          --warmup-percent P      producer warm-up before counting, as % of the records, in the tool's own JVM (default 50:
+                                  after 10 % the tool's JIT still compiled through the counted run)
           --read-warmup-percent P consumer warm-up: the same tool JVM first reads P % of the records from the start,
                                   uncounted, then the counted read starts again at offset 0 (default 100: steady state)
           --latency-seconds S     length of the fixed-rate latency run (default 15; smoke 2), after
@@ -47,7 +48,7 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
           --e2e-acks A            acks for both end-to-end measurements (default 1)
           --probe-rate R          records/s of the microsecond end-to-end probe (default 1000)
           --probe-seconds S       measured seconds of that probe (default 15; smoke 2), after
-          --probe-warmup-seconds S  (default 10; smoke 1): long enough for both brokers' JIT on the long-poll path
+          --probe-warmup-seconds S  (default 20; smoke 1): at 1,000 rec/s the probe's own JIT compiles for ~15 s
           --kafka-port P, --kafka-controller-port P, --fjord-port P   (defaults 19092, 19093, 29092; always 127.0.0.1)
           --settle-seconds S      idle time before idle RSS is read (default 5; smoke 1)
           --start-timeout-ms T    (default 120000)   --tool-timeout-seconds T (default 1800)
@@ -71,7 +72,7 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
             list(args.string("acks", smoke ? "1" : "1,all")),
             recordsBySize(args.string("records", smoke ? "100:20000,1024:5000" : "100:5000000,1024:1000000")),
             args.longValue("bytes-per-case", smoke ? 2_000_000 : 1_000_000_000L),
-            args.intValue("warmup-percent", 10),
+            args.intValue("warmup-percent", 50),
             args.intValue("read-warmup-percent", 100),
             args.doubleValue("latency-seconds", smoke ? 2 : 15),
             args.doubleValue("latency-warmup-seconds", smoke ? 1 : 3),
@@ -82,7 +83,7 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
             args.string("e2e-acks", "1"),
             args.intValue("probe-rate", 1_000),
             args.doubleValue("probe-seconds", smoke ? 2 : 15),
-            args.doubleValue("probe-warmup-seconds", smoke ? 1 : 10),
+            args.doubleValue("probe-warmup-seconds", smoke ? 1 : 20),
             new Ports(args.intValue("kafka-port", 19092), args.intValue("kafka-controller-port", 19093), args.intValue("fjord-port", 29092)),
             args.doubleValue("settle-seconds", smoke ? 1 : 5),
             args.longValue("start-timeout-ms", 120_000),

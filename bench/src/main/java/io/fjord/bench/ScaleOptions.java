@@ -97,7 +97,7 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
           --partition-counts LIST   topics compared; the ratio is largest / smallest (default 6,1000)
           --sizes LIST              record sizes in bytes (default 100,1024)
           --records SIZE:N,...      records per full-speed run (default 100:5000000,1024:1000000; smoke 100:100000,1024:20000)
-          --warmup-percent P        warm-up run before each counted produce run, % of the records (default 10)
+          --warmup-percent P        warm-up run before each counted produce run, % of the records (default 50)
           --read-warmup-percent P   uncounted read of P % of the records before each counted read (default 100)
           --latency-rates SIZE:N,...  fixed rate of the latency runs, rec/s (default 100:150000,1024:40000, about half of
                                     Kafka's full speed at 1,000 partitions here; smoke 100:20000,1024:5000)
@@ -137,7 +137,7 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
                 args.longValue("many-records", smoke ? 20_000 : 1_000_000), 1024),
             new PartitionCounts(ints(args.string("partition-counts", "6,1000")), ints(args.string("sizes", "100,1024")),
                 CompareOptions.recordsBySize(args.string("records", smoke ? "100:100000,1024:20000" : "100:5000000,1024:1000000")),
-                args.intValue("warmup-percent", 10),
+                args.intValue("warmup-percent", 50),
                 args.intValue("read-warmup-percent", 100),
                 CompareOptions.bySize("latency-rates", args.string("latency-rates", smoke ? "100:20000,1024:5000" : "100:150000,1024:40000")),
                 args.doubleValue("latency-seconds", smoke ? 2 : 10)),

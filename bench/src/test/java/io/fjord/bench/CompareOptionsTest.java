@@ -19,7 +19,8 @@ class CompareOptionsTest {
         assertThat(options.partitions()).containsExactly(1, 6);
         assertThat(options.acks()).containsExactly("1", "all");
         assertThat(options.records(100)).isEqualTo(5_000_000);
-        assertThat(options.warmupRecords(100)).isEqualTo(500_000);
+        assertThat(options.warmupRecords(100)).isEqualTo(2_500_000);
+        assertThat(options.probeWarmupSeconds()).isEqualTo(20.0);
         assertThat(options.readWarmupRecords(100)).isEqualTo(5_000_000);
         assertThat(options.latencyWarmupSeconds()).isEqualTo(3.0);
         assertThat(options.section()).isEqualTo("compare-results");

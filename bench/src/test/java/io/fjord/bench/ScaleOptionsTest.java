@@ -19,7 +19,7 @@ class ScaleOptionsTest {
         assertThat(options.manyPartitions().partitions()).isEqualTo(10_000);
         assertThat(options.partitionCounts().counts()).containsExactly(6, 1000);
         assertThat(options.partitionCounts().records(100)).isEqualTo(5_000_000);
-        assertThat(options.partitionCounts().warmupRecords(1024)).isEqualTo(100_000);
+        assertThat(options.partitionCounts().warmupRecords(1024)).isEqualTo(500_000);
         assertThat(options.partitionCounts().readWarmupRecords(1024)).isEqualTo(1_000_000);
         assertThat(options.partitionCounts().latencyRate(100)).isEqualTo(150_000);
         assertThat(options.partitionCounts().latencyRecords(1024)).isEqualTo(400_000);

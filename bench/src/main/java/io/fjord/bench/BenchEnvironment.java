@@ -56,11 +56,6 @@ record BenchEnvironment(Path fjordHome, Path javaHome, Path kafkaDistDir, Path b
         return jar + ":" + Files.readString(fjordHome.resolve("broker/target/runtime-classpath.txt")).trim();
     }
 
-    /** Where bin/fjord keeps its class-data-sharing archive. */
-    Path fjordCdsArchive() {
-        return fjordHome.resolve("broker/target/fjord-cds.jsa");
-    }
-
     /** nproc, memory, CPU model, kernel and JDK: the "machine" line of every report. */
     List<String> describeMachine() {
         List<String> lines = new ArrayList<>();

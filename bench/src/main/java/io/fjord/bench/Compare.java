@@ -240,12 +240,19 @@ public final class Compare {
         ChildProcess.Result result = runTool(ctx, name, command);
         double cpu = ProcStats.cpuSeconds(pid) - cpuBefore;
         ProcStats.MachineTicks machineAfter = ProcStats.machineTicks();
-        double steal = machineAfter.stealCoresSince(machineBefore, result.wallSeconds());
+        logSteal(name, machineBefore, machineAfter, result.wallSeconds());
+        return new Load(result, cpu, machineAfter.busyCoresSince(machineBefore, result.wallSeconds()));
+    }
+
+    /**
+     * Logs the hypervisor's steal over a timed run when it reached 0.05 cores: not a figure of either
+     * broker, but it tells a slow round on a shared host from a slow broker.
+     */
+    static void logSteal(String name, ProcStats.MachineTicks before, ProcStats.MachineTicks after, double wallSeconds) {
+        double steal = after.stealCoresSince(before, wallSeconds);
         if (steal >= 0.05) {
-            // Not a figure of either broker, but it tells a slow round on a shared host from a slow broker.
             log(String.format(Locale.ROOT, "    %s: the hypervisor took %.2f cores from this machine during the run", name, steal));
         }
-        return new Load(result, cpu, machineAfter.busyCoresSince(machineBefore, result.wallSeconds()));
     }
 
     /** Broker CPU per GB of {@code gb} ingested, its share in cores, and the machine's busy cores. */

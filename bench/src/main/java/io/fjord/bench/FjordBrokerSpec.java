@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Fjord as {@code bin/fjord server} runs it: the same main class, classpath and JVM flags (taken
@@ -33,17 +34,16 @@ record FjordBrokerSpec(Path dir, int port, List<String> jvmOptions) implements B
         return env.fjordHome().resolve("broker/target/fjord-startup");
     }
 
-    /** True when the next start will map bin/fjord's start-up cache rather than record it. */
-    static boolean startupCacheReady(BenchEnvironment env) throws IOException {
+    /** The start-up cache file bin/lib/jvm-options.sh names on this JDK (to map or to record), if it uses one. */
+    private static Optional<Path> startupCacheFile(BenchEnvironment env) throws IOException {
         for (String option : jvmOptionsOfScript(env, List.of())) {
-            if (option.startsWith("-XX:AOTCacheOutput=")) {
-                return false;
-            }
-            if (option.startsWith("-XX:SharedArchiveFile=")) {
-                return Files.isRegularFile(Path.of(option.substring("-XX:SharedArchiveFile=".length())));
+            for (String prefix : List.of("-XX:AOTCache=", "-XX:AOTCacheOutput=", "-XX:SharedArchiveFile=")) {
+                if (option.startsWith(prefix)) {
+                    return Optional.of(Path.of(option.substring(prefix.length())));
+                }
             }
         }
-        return true;
+        return Optional.empty();
     }
 
     /**
@@ -55,12 +55,11 @@ record FjordBrokerSpec(Path dir, int port, List<String> jvmOptions) implements B
      * earlier benchmark or test would give one broker path a head start in this run only.
      */
     static void primeStartupCache(BenchEnvironment env, Path dir, int port, long timeoutMs) throws Exception {
-        for (String extension : List.of(".aot", ".jsa")) {
-            Files.deleteIfExists(Path.of(startupCacheBase(env) + extension));
-        }
-        if (startupCacheReady(env)) {
+        Optional<Path> cache = startupCacheFile(env);
+        if (cache.isEmpty()) {
             return;
         }
+        Files.deleteIfExists(cache.get());
         System.out.println("[bench] recording bin/fjord's start-up cache anew (an unmeasured first start, as bin/fjord's first start)");
         FjordBrokerSpec spec = new FjordBrokerSpec(dir, port, defaultJvmOptions(env.javaFeatureVersion()));
         spec.prepareFresh(env);

@@ -140,7 +140,9 @@ final class ScaleContext {
         ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
         ChildProcess.Result result = tool(broker, name, command);
         double cpu = ProcStats.cpuSeconds(broker.pid()) - cpuBefore;
-        return new ToolRun(result, cpu, ProcStats.machineTicks().busyCoresSince(machineBefore, result.wallSeconds()));
+        ProcStats.MachineTicks machineAfter = ProcStats.machineTicks();
+        Compare.logSteal(name, machineBefore, machineAfter, result.wallSeconds());
+        return new ToolRun(result, cpu, machineAfter.busyCoresSince(machineBefore, result.wallSeconds()));
     }
 
     /** A full-speed ProducerPerformance run, acks=1, client defaults otherwise; empty (and noted) when the tool gave no summary. */

@@ -50,8 +50,8 @@ final class PageCache {
 
     /** Evicts the files under {@code dir} ({@code how}: auto, drop-caches or fadvise) and returns the method that did it. */
     static Method evict(Path dir, String how) throws IOException, InterruptedException {
-        run(List.of("sync"));
         if (!how.equals("fadvise")) {
+            run(List.of("sync"));
             try {
                 Files.writeString(DROP_CACHES_FILE, "1");
                 return Method.DROP_CACHES;
@@ -62,10 +62,20 @@ final class PageCache {
                 Compare.log("  " + DROP_CACHES_FILE + " not writable (" + e.getMessage() + "); evicting per file with posix_fadvise");
             }
         }
-        for (Path file : files(dir)) {
+        dropFromCache(files(dir));
+        return Method.FADVISE;
+    }
+
+    /**
+     * Asks the kernel to drop {@code files}' clean pages ({@code posix_fadvise(POSIX_FADV_DONTNEED)}
+     * through {@code dd iflag=nocache count=0}, one file at a time), after a {@code sync}: dirty
+     * pages would stay. Affects only these files, unlike {@code drop_caches}.
+     */
+    static void dropFromCache(List<Path> files) throws IOException, InterruptedException {
+        run(List.of("sync"));
+        for (Path file : files) {
             run(List.of("dd", "if=" + file, "iflag=nocache", "count=0", "status=none"));
         }
-        return Method.FADVISE;
     }
 
     /**

@@ -13,7 +13,9 @@ import java.util.OptionalDouble;
  * ProducerPerformance run (acks=1, client defaults) after a warm-up run into the same topic; a read
  * of those records from the start with the assign consumer (Kafka's client, default settings) and
  * with {@code fjord perf consume} (whose client does no per-partition work per poll, so its ratio
- * is closer to the broker's own); ProducerPerformance at a fixed rate for the latency percentiles.
+ * is closer to the broker's own); ProducerPerformance at a fixed rate for the latency percentiles,
+ * then {@code fjord perf produce} at the same rate for them in microseconds (the tool's whole
+ * milliseconds turn 4 → 5 ms into a 25 % degradation).
  * The disk settles before each counted run. Besides the plain figures, each broker's degradation: the many-partition figure
  * divided by the few-partition one — throughput, consumer throughput (the bar: Fjord keeps at least
  * 0.8 of it), broker CPU per GB and produce p99 (the bar: Fjord at most 1.2 times) — issue 5's
@@ -25,6 +27,7 @@ final class PartitionCountCase implements ScaleCase {
     static final String GROUP = "Partition count: 1,000 partitions vs 6 (ProducerPerformance, acks=1, full speed)";
     static final String READ_GROUP = "Partition count: reading the records back (assign consumer, fjord perf consume)";
     static final String LATENCY_GROUP = "Partition count: produce latency at a fixed rate (ProducerPerformance, acks=1)";
+    static final String PERF_LATENCY_GROUP = "Partition count: produce latency at the same fixed rate (fjord perf, microsecond resolution)";
     static final double MAX_DEGRADATION = 0.2;
     /** The disk is quiet this long before each counted run: the previous run's writeback is not in it. */
     private static final long SETTLE_QUIET_MS = 500;
@@ -101,6 +104,17 @@ final class PartitionCountCase implements ScaleCase {
         }
         recordRatio(ctx, LATENCY_GROUP, size, o.counts(), p99s, "p99 ratio", Figure.Better.LOWER,
             Figure.Bar.fjordAtMost(1 + MAX_DEGRADATION));
+        Map<Integer, Double> perfP99s = new LinkedHashMap<>();
+        for (int count : o.counts()) {
+            DiskSettle.await(SETTLE_QUIET_MS);
+            ctx.perfProduceAtRate(broker, "perf-latency-" + topic(size, count), topic(size, count), o.latencyWarmupRecords(size),
+                o.latencyRecords(size), size, o.latencyRate(size)).ifPresent(values -> {
+                    perfP99s.put(count, values.get("p99Us"));
+                    recordPerfLatency(ctx, size, count, values);
+                });
+        }
+        recordRatio(ctx, PERF_LATENCY_GROUP, size, o.counts(), perfP99s, "p99 ratio", Figure.Better.LOWER,
+            Figure.Bar.fjordAtMost(1 + MAX_DEGRADATION));
     }
 
     static String topic(int size, int partitions) {
@@ -135,6 +149,13 @@ final class PartitionCountCase implements ScaleCase {
         ctx.record(new Figure(LATENCY_GROUP, label, "p50", "ms", Figure.Better.LOWER, Figure.Bar.NONE), summary.p50Ms());
         ctx.record(new Figure(LATENCY_GROUP, label, "p99", "ms", Figure.Better.LOWER, Figure.Bar.NONE), summary.p99Ms());
         ctx.record(new Figure(LATENCY_GROUP, label, "p99.9", "ms", Figure.Better.LOWER, Figure.Bar.NONE), summary.p999Ms());
+    }
+
+    private static void recordPerfLatency(ScaleContext ctx, int size, int count, Map<String, Double> values) {
+        String label = label(size, count);
+        ctx.record(new Figure(PERF_LATENCY_GROUP, label, "p50", "µs", Figure.Better.LOWER, Figure.Bar.NONE), values.get("p50Us"));
+        ctx.record(new Figure(PERF_LATENCY_GROUP, label, "p99", "µs", Figure.Better.LOWER, Figure.Bar.NONE), values.get("p99Us"));
+        ctx.record(new Figure(PERF_LATENCY_GROUP, label, "p99.9", "µs", Figure.Better.LOWER, Figure.Bar.NONE), values.get("p999Us"));
     }
 
     /** One figure's many-partition value over its few-partition value, when both runs gave one. */

@@ -208,6 +208,22 @@ final class ScaleContext {
         return summary;
     }
 
+    /**
+     * {@code fjord perf produce} at a fixed rate, acks=1, after a warm-up at the same rate in the same
+     * JVM: latency percentiles in microseconds (its RESULT values); empty (and noted) without them.
+     */
+    Optional<Map<String, Double>> perfProduceAtRate(BrokerProcess broker, String name, String topic, long warmupRecords, long records,
+                                                   int recordSize, long rate) throws IOException, InterruptedException {
+        ChildProcess.Result result = tool(broker, name,
+            new FjordPerfTool(env()).produce(spec.bootstrap(), topic, warmupRecords, records, recordSize, rate, ACKS));
+        Optional<Map<String, Double>> values = FjordPerfTool.result(result.output());
+        if (values.isEmpty() || result.exitCode() != 0 || !values.get().containsKey("p99Us")) {
+            failed("fjord perf produce at " + rate + " rec/s " + name, result);
+            return Optional.empty();
+        }
+        return values;
+    }
+
     /** A warm-up run of ProducerPerformance (JIT, page cache, log creation) whose figures are not kept. */
     void warmUp(BrokerProcess broker, String topic, long records, int recordSize) throws IOException, InterruptedException {
         if (records > 0) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,5 +64,22 @@ class PageCacheTest {
             "-cp", jar + ":" + dir.resolve("classes") + ":" + dir.resolve("missing.jar"), "Main", "--config", "x"));
 
         assertThat(files).containsExactly(modules, cache, jar);
+    }
+
+    @Test
+    void shouldDropOnlyTheNamedFilesFromThePageCache(@TempDir Path dir) throws Exception {
+        // fadvise has no effect on tmpfs, and residency needs util-linux fincore.
+        Assumptions.assumeFalse(Files.getFileStore(dir).type().equals("tmpfs"), "temp dir on tmpfs");
+        Path dropped = dir.resolve("dropped.log");
+        Path kept = dir.resolve("kept.log");
+        Files.write(dropped, new byte[1 << 20]);
+        Files.write(kept, new byte[1 << 20]);
+        PageCache.warm(List.of(dropped, kept));
+        Assumptions.assumeTrue(PageCache.residentBytes(List.of(kept)).isPresent(), "fincore missing");
+
+        PageCache.dropFromCache(List.of(dropped));
+
+        assertThat(PageCache.residentBytes(List.of(dropped))).hasValue(0L);
+        assertThat(PageCache.residentBytes(List.of(kept))).hasValue(1L << 20);
     }
 }

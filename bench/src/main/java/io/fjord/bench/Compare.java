@@ -272,8 +272,8 @@ public final class Compare {
         Load load = timedLoad(ctx, "perf-produce-" + c.topic(),
             perf.produce(bootstrap, c.topic(), options.warmupRecords(c.size()), records, c.size(), -1, c.acks()));
         ChildProcess.Result result = load.result();
-        Optional<Map<String, Double>> values = FjordPerfTool.result(result.output());
-        if (values.isEmpty() || result.exitCode() != 0) {
+        Optional<Map<String, Double>> values = FjordPerfTool.result(result);
+        if (values.isEmpty()) {
             failed(ctx, "fjord perf produce " + c.label(), result);
             return;
         }
@@ -288,8 +288,8 @@ public final class Compare {
         long latencyRecords = Math.max(1, (long) (rate * options.latencySeconds()));
         ChildProcess.Result latency = tool(ctx, "perf-latency-" + c.topic(),
             perf.produce(bootstrap, c.topic(), latencyWarmupRecords(rate), latencyRecords, c.size(), rate, c.acks()));
-        Optional<Map<String, Double>> lv = FjordPerfTool.result(latency.output());
-        if (lv.isEmpty() || latency.exitCode() != 0) {
+        Optional<Map<String, Double>> lv = FjordPerfTool.result(latency);
+        if (lv.isEmpty()) {
             failed(ctx, "fjord perf produce at " + rate + " rec/s " + c.label(), latency);
             return;
         }
@@ -440,8 +440,8 @@ public final class Compare {
         Load load = timedLoad(ctx, "perf-consume-" + c.topic(),
             perf.consume(ctx.spec().bootstrap(), c.topic(), options.readWarmupRecords(c.size()), records, options.consumerTimeoutMs()));
         ChildProcess.Result result = load.result();
-        Optional<Map<String, Double>> values = FjordPerfTool.result(result.output());
-        if (values.isEmpty() || result.exitCode() != 0) {
+        Optional<Map<String, Double>> values = FjordPerfTool.result(result);
+        if (values.isEmpty()) {
             failed(ctx, "fjord perf consume " + label, result);
             return;
         }

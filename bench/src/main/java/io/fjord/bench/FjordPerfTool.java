@@ -65,6 +65,11 @@ final class FjordPerfTool {
         return command;
     }
 
+    /** The values of a finished run's last RESULT line; empty when the tool exited non-zero or printed none. */
+    static Optional<Map<String, Double>> result(ChildProcess.Result run) {
+        return run.exitCode() == 0 ? result(run.output()) : Optional.empty();
+    }
+
     /** The values of the last {@code RESULT key=value ...} line, if the tool printed one. */
     static Optional<Map<String, Double>> result(String output) {
         String last = null;

@@ -216,8 +216,8 @@ final class ScaleContext {
                                                    int recordSize, long rate) throws IOException, InterruptedException {
         ChildProcess.Result result = tool(broker, name,
             new FjordPerfTool(env()).produce(spec.bootstrap(), topic, warmupRecords, records, recordSize, rate, ACKS));
-        Optional<Map<String, Double>> values = FjordPerfTool.result(result.output());
-        if (values.isEmpty() || result.exitCode() != 0 || !values.get().containsKey("p99Us")) {
+        Optional<Map<String, Double>> values = FjordPerfTool.result(result);
+        if (values.isEmpty() || !values.get().containsKey("p99Us")) {
             failed("fjord perf produce at " + rate + " rec/s " + name, result);
             return Optional.empty();
         }

@@ -1,5 +1,7 @@
 package io.fjord.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * read {@code --records} records with the client's default fetch settings, counting key and value
  * bytes as ConsumerPerformance does. Beside ConsumerPerformance (which always joins a group), so a
  * broker without group support can still be measured. Prints
- * {@code RESULT records=.. bytes=.. seconds=.. mb_per_s=.. records_per_s=..} (MB = 2^20 bytes, as Kafka's tools).
+ * {@code RESULT records=.. bytes=.. seconds=.. mb_per_s=.. records_per_s=.. poll_thread_busy=..} (MB = 2^20 bytes, as
+ * Kafka's tools). {@code poll_thread_busy} is the CPU time of the one thread that polls — without a group the classic
+ * consumer fetches, decodes and hands over records all on it — over the counted read's wall time: near 1.0 the client,
+ * not the broker, sets the speed.
  * With {@code --warmup-records N} the same consumer first reads N records from the beginning, uncounted,
  * then seeks to the beginning again, so the counted read runs in a warm JVM.
  * Runs as its own JVM, started by {@link Compare}.
@@ -43,7 +48,9 @@ public final class AssignConsumerPerf {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long startNs = System.nanoTime();
+            long startCpuNs = threads.getCurrentThreadCpuTime();
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, p.partition()));
@@ -53,12 +60,15 @@ public final class AssignConsumerPerf {
                 consumer.seekToBeginning(partitions);
                 read(consumer, warmup, timeoutMs);
                 startNs = System.nanoTime();
+                startCpuNs = threads.getCurrentThreadCpuTime();
             }
             consumer.seekToBeginning(partitions);
             Read read = read(consumer, wanted, timeoutMs);
+            double busy = (threads.getCurrentThreadCpuTime() - startCpuNs) / (double) (System.nanoTime() - startNs);
             double seconds = (read.lastRecordNs() - startNs) / 1e9;
-            System.out.printf(java.util.Locale.ROOT, "RESULT records=%d bytes=%d seconds=%.3f mb_per_s=%.2f records_per_s=%.1f%n",
-                read.records(), read.bytes(), seconds, read.bytes() / 1048576.0 / seconds, read.records() / seconds);
+            System.out.printf(java.util.Locale.ROOT,
+                "RESULT records=%d bytes=%d seconds=%.3f mb_per_s=%.2f records_per_s=%.1f poll_thread_busy=%.3f%n",
+                read.records(), read.bytes(), seconds, read.bytes() / 1048576.0 / seconds, read.records() / seconds, busy);
             if (read.records() < wanted) {
                 System.err.println("read only " + read.records() + " of " + wanted + " records before " + timeoutMs + " ms without data");
                 System.exit(1);

@@ -433,6 +433,12 @@ public final class Compare {
         }
         record(ctx, new Figure(CONSUME, label, "assign consumer (no group)", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
             values.get().get("mb_per_s"));
+        Double pollThreadBusy = values.get().get("poll_thread_busy");
+        if (pollThreadBusy != null) {
+            // Near 1.0 the client's one thread, not the broker, sets the read's speed.
+            record(ctx, new Figure(CONSUME, label, "assign consumer: poll thread busy", "cores", Figure.Better.INFO, Figure.Bar.NONE),
+                pollThreadBusy);
+        }
         recordReadCost(ctx, label, "assign consumer", load, c, records);
     }
 

@@ -141,6 +141,10 @@ final class PartitionCountCase implements ScaleCase {
             read.cpuSecondsPerGb());
         ctx.record(new Figure(READ_GROUP, label, tool + ": machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE),
             read.run().machineBusyCores());
+        if (read.pollThreadBusy() != null) {
+            ctx.record(new Figure(READ_GROUP, label, tool + ": poll thread busy", "cores", Figure.Better.INFO, Figure.Bar.NONE),
+                read.pollThreadBusy());
+        }
     }
 
     private static void recordLatency(ScaleContext ctx, int size, int count, long rate, ToolOutputs.ProducerSummary summary) {

@@ -2,6 +2,8 @@ package io.fjord.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code RESULT records=.. bytes=.. seconds=.. mb_per_s=.. records_per_s=.. poll_thread_busy=..} (MB = 2^20 bytes, as
  * Kafka's tools). {@code poll_thread_busy} is the CPU time of the one thread that polls — without a group the classic
  * consumer fetches, decodes and hands over records all on it — over the counted read's wall time: near 1.0 the client,
- * not the broker, sets the speed.
+ * not the broker, sets the speed. Where Linux keeps scheduler statistics, {@code poll_thread_runnable} is the share of
+ * the read that thread spent ready to run but waiting for a CPU ({@code /proc/thread-self/schedstat}), and
+ * {@code client_cores} the whole client JVM's CPU (its GC and JIT threads too) over the read: busy plus runnable near
+ * 1.0 is a client that never waited for the broker, only for the machine's cores.
  * With {@code --warmup-records N} the same consumer first reads N records from the beginning, uncounted,
  * then seeks to the beginning again, so the counted read runs in a warm JVM.
  * Runs as its own JVM, started by {@link Compare}.
@@ -62,13 +67,26 @@ public final class AssignConsumerPerf {
                 startNs = System.nanoTime();
                 startCpuNs = threads.getCurrentThreadCpuTime();
             }
+            long startRunDelayNs = runQueueDelayNs();
+            long startProcessTicks = processCpuTicks();
             consumer.seekToBeginning(partitions);
             Read read = read(consumer, wanted, timeoutMs);
-            double busy = (threads.getCurrentThreadCpuTime() - startCpuNs) / (double) (System.nanoTime() - startNs);
+            long wallNs = System.nanoTime() - startNs;
+            double busy = (threads.getCurrentThreadCpuTime() - startCpuNs) / (double) wallNs;
             double seconds = (read.lastRecordNs() - startNs) / 1e9;
+            StringBuilder scheduler = new StringBuilder();
+            long endRunDelayNs = runQueueDelayNs();
+            if (startRunDelayNs >= 0 && endRunDelayNs >= 0) {
+                scheduler.append(String.format(java.util.Locale.ROOT, " poll_thread_runnable=%.3f", (endRunDelayNs - startRunDelayNs) / (double) wallNs));
+            }
+            long endProcessTicks = processCpuTicks();
+            if (startProcessTicks >= 0 && endProcessTicks >= 0) {
+                scheduler.append(String.format(java.util.Locale.ROOT, " client_cores=%.3f",
+                    (endProcessTicks - startProcessTicks) / (double) ProcStats.CLOCK_TICKS_PER_SECOND / (wallNs / 1e9)));
+            }
             System.out.printf(java.util.Locale.ROOT,
-                "RESULT records=%d bytes=%d seconds=%.3f mb_per_s=%.2f records_per_s=%.1f poll_thread_busy=%.3f%n",
-                read.records(), read.bytes(), seconds, read.bytes() / 1048576.0 / seconds, read.records() / seconds, busy);
+                "RESULT records=%d bytes=%d seconds=%.3f mb_per_s=%.2f records_per_s=%.1f poll_thread_busy=%.3f%s%n",
+                read.records(), read.bytes(), seconds, read.bytes() / 1048576.0 / seconds, read.records() / seconds, busy, scheduler);
             if (read.records() < wanted) {
                 System.err.println("read only " + read.records() + " of " + wanted + " records before " + timeoutMs + " ms without data");
                 System.exit(1);
@@ -77,6 +95,28 @@ public final class AssignConsumerPerf {
     }
 
     private record Read(long records, long bytes, long lastRecordNs) {
+    }
+
+    /**
+     * Nanoseconds the calling thread has waited on a run queue, the second field of
+     * {@code /proc/thread-self/schedstat} ("run_ns wait_ns timeslices"); -1 where the kernel keeps none.
+     */
+    static long runQueueDelayNs() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split("\\s+");
+            return Long.parseLong(fields[1]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** This JVM's utime + stime in clock ticks, all threads; -1 where /proc is not there. */
+    private static long processCpuTicks() {
+        try {
+            return ProcStats.parseCpuTicks(Files.readString(Path.of("/proc/self/stat")));
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Polls until {@code wanted} records or {@code timeoutMs} without any. */

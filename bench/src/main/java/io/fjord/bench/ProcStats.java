@@ -90,19 +90,46 @@ final class ProcStats {
         return "unknown";
     }
 
+    /** A process's CPU time so far, in seconds: in its own code (utime) and in the kernel on its behalf (stime). */
+    record ProcessCpu(double userSeconds, double systemSeconds) {
+        static final ProcessCpu GONE = new ProcessCpu(-1, -1);
+
+        double totalSeconds() {
+            return userSeconds + systemSeconds;
+        }
+
+        /** The CPU time between {@code earlier} and this reading. */
+        ProcessCpu since(ProcessCpu earlier) {
+            return new ProcessCpu(userSeconds - earlier.userSeconds, systemSeconds - earlier.systemSeconds);
+        }
+    }
+
     /** utime + stime in seconds, or -1 when the process is gone. */
     static double cpuSeconds(long pid) {
+        ProcessCpu cpu = processCpu(pid);
+        return cpu == ProcessCpu.GONE ? -1 : cpu.totalSeconds();
+    }
+
+    /** utime and stime apart, or {@link ProcessCpu#GONE} when the process is gone. */
+    static ProcessCpu processCpu(long pid) {
         String stat = readOrNull(Path.of("/proc", Long.toString(pid), "stat"));
         if (stat == null) {
-            return -1;
+            return ProcessCpu.GONE;
         }
-        return parseCpuTicks(stat) / (double) CLOCK_TICKS_PER_SECOND;
+        long[] ticks = parseUserAndSystemTicks(stat);
+        return new ProcessCpu(ticks[0] / (double) CLOCK_TICKS_PER_SECOND, ticks[1] / (double) CLOCK_TICKS_PER_SECOND);
     }
 
     static long parseCpuTicks(String stat) {
+        long[] ticks = parseUserAndSystemTicks(stat);
+        return ticks[0] + ticks[1];
+    }
+
+    /** {utime, stime} in clock ticks. */
+    static long[] parseUserAndSystemTicks(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         // fields[0] is field 3 (state), so utime (field 14) is fields[11] and stime (15) fields[12].
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
     }
 
     static MachineTicks machineTicks() {

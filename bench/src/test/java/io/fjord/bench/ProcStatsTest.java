@@ -17,6 +17,16 @@ class ProcStatsTest {
         String stat = "1806 (my (odd) java) S 1 1806 1 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 40 0 123 456 789";
 
         assertThat(ProcStats.parseCpuTicks(stat)).isEqualTo(300);
+        assertThat(ProcStats.parseUserAndSystemTicks(stat)).containsExactly(250, 50);
+    }
+
+    @Test
+    void shouldTellTheKernelsShareOfAProcessesCpuBetweenTwoReadings() {
+        ProcStats.ProcessCpu used = new ProcStats.ProcessCpu(3.5, 10.0).since(new ProcStats.ProcessCpu(1.5, 2.0));
+
+        assertThat(used.userSeconds()).isEqualTo(2.0);
+        assertThat(used.systemSeconds()).isEqualTo(8.0);
+        assertThat(used.totalSeconds()).isEqualTo(10.0);
     }
 
     @Test

@@ -2,8 +2,6 @@ package io.fjord.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,22 +65,23 @@ public final class AssignConsumerPerf {
                 startNs = System.nanoTime();
                 startCpuNs = threads.getCurrentThreadCpuTime();
             }
-            long startRunDelayNs = runQueueDelayNs();
-            long startProcessTicks = processCpuTicks();
+            long selfPid = ProcessHandle.current().pid();
+            long startRunDelayNs = ProcStats.threadRunQueueDelayNs();
+            double startProcessCpuSeconds = ProcStats.cpuSeconds(selfPid);
             consumer.seekToBeginning(partitions);
             Read read = read(consumer, wanted, timeoutMs);
             long wallNs = System.nanoTime() - startNs;
             double busy = (threads.getCurrentThreadCpuTime() - startCpuNs) / (double) wallNs;
             double seconds = (read.lastRecordNs() - startNs) / 1e9;
             StringBuilder scheduler = new StringBuilder();
-            long endRunDelayNs = runQueueDelayNs();
+            long endRunDelayNs = ProcStats.threadRunQueueDelayNs();
             if (startRunDelayNs >= 0 && endRunDelayNs >= 0) {
                 scheduler.append(String.format(java.util.Locale.ROOT, " poll_thread_runnable=%.3f", (endRunDelayNs - startRunDelayNs) / (double) wallNs));
             }
-            long endProcessTicks = processCpuTicks();
-            if (startProcessTicks >= 0 && endProcessTicks >= 0) {
+            double endProcessCpuSeconds = ProcStats.cpuSeconds(selfPid);
+            if (startProcessCpuSeconds >= 0 && endProcessCpuSeconds >= 0) {
                 scheduler.append(String.format(java.util.Locale.ROOT, " client_cores=%.3f",
-                    (endProcessTicks - startProcessTicks) / (double) ProcStats.CLOCK_TICKS_PER_SECOND / (wallNs / 1e9)));
+                    (endProcessCpuSeconds - startProcessCpuSeconds) / (wallNs / 1e9)));
             }
             System.out.printf(java.util.Locale.ROOT,
                 "RESULT records=%d bytes=%d seconds=%.3f mb_per_s=%.2f records_per_s=%.1f poll_thread_busy=%.3f%s%n",
@@ -95,28 +94,6 @@ public final class AssignConsumerPerf {
     }
 
     private record Read(long records, long bytes, long lastRecordNs) {
-    }
-
-    /**
-     * Nanoseconds the calling thread has waited on a run queue, the second field of
-     * {@code /proc/thread-self/schedstat} ("run_ns wait_ns timeslices"); -1 where the kernel keeps none.
-     */
-    static long runQueueDelayNs() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split("\\s+");
-            return Long.parseLong(fields[1]);
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    /** This JVM's utime + stime in clock ticks, all threads; -1 where /proc is not there. */
-    private static long processCpuTicks() {
-        try {
-            return ProcStats.parseCpuTicks(Files.readString(Path.of("/proc/self/stat")));
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
-        }
     }
 
     /** Polls until {@code wanted} records or {@code timeoutMs} without any. */

@@ -14,6 +14,7 @@ import java.nio.file.Path;
  * /proc/PID/status   "VmRSS:    123456 kB"             resident set size
  * /proc/PID/stat     "PID (comm) S f4 .. f13 utime stime ..."  fields 14 and 15, in clock ticks
  * /proc/PID/fd/      one entry per open descriptor (files and sockets)
+ * /proc/thread-self/schedstat  "run_ns wait_ns timeslices"  the calling thread's time on a CPU and on a run queue
  * /proc/self/limits  "Max open files   20000   20000   files"   soft and hard limit
  * /proc/stat         "cpu  user nice system idle iowait irq softirq steal ..."  machine-wide ticks
  * </pre>
@@ -130,6 +131,21 @@ final class ProcStats {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         // fields[0] is field 3 (state), so utime (field 14) is fields[11] and stime (15) fields[12].
         return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
+    }
+
+    /** Nanoseconds the calling thread has waited on a run queue (ready, no CPU free); -1 where the kernel keeps none. */
+    static long threadRunQueueDelayNs() {
+        String schedstat = readOrNull(Path.of("/proc/thread-self/schedstat"));
+        try {
+            return schedstat == null ? -1 : parseRunQueueDelayNs(schedstat);
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            // A kernel built without scheduler statistics may leave the file empty: the figure is optional.
+            return -1;
+        }
+    }
+
+    static long parseRunQueueDelayNs(String schedstat) {
+        return Long.parseLong(schedstat.trim().split("\\s+")[1]);
     }
 
     static MachineTicks machineTicks() {

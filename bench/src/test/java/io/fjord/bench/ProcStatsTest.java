@@ -21,6 +21,11 @@ class ProcStatsTest {
     }
 
     @Test
+    void shouldReadTheRunQueueWaitFromSchedstat() {
+        assertThat(ProcStats.parseRunQueueDelayNs("233106 82290 2\n")).isEqualTo(82290);
+    }
+
+    @Test
     void shouldTellTheKernelsShareOfAProcessesCpuBetweenTwoReadings() {
         ProcStats.ProcessCpu used = new ProcStats.ProcessCpu(3.5, 10.0).since(new ProcStats.ProcessCpu(1.5, 2.0));
 

@@ -26,12 +26,31 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * not the broker, sets the speed. Where Linux keeps scheduler statistics, {@code poll_thread_runnable} is the share of
  * the read that thread spent ready to run but waiting for a CPU ({@code /proc/thread-self/schedstat}), and
  * {@code client_cores} the whole client JVM's CPU (its GC and JIT threads too) over the read: busy plus runnable near
- * 1.0 is a client that never waited for the broker, only for the machine's cores.
+ * 1.0 is a client that never waited for the broker, only for the machine's cores. {@code poll_thread_kernel} is the share
+ * of the poll thread's CPU spent in the kernel (socket reads), and {@code fetches} / {@code bytes_per_fetch} the fetch
+ * responses of the counted read and their mean size, from the client's own {@code fetch-total} and
+ * {@code bytes-consumed-total} metrics.
  * With {@code --warmup-records N} the same consumer first reads N records from the beginning, uncounted,
  * then seeks to the beginning again, so the counted read runs in a warm JVM.
  * Runs as its own JVM, started by {@link Compare}.
  */
 public final class AssignConsumerPerf {
+
+    /** One figure the RESULT line may carry beside the throughput: its key there, and its name and unit in a report. */
+    record Diagnostic(String key, String figure, String unit) {
+    }
+
+    /**
+     * The RESULT line's diagnostic figures, in report order, for the harnesses that record them ({@link Compare},
+     * {@link PartitionCountCase}). Busy plus runnable near 1.0: the poll thread never waited for the broker, only for a CPU.
+     * Fetch responses and their mean size show whether two brokers handed the client the same amount of work per response.
+     */
+    static final List<Diagnostic> DIAGNOSTICS = List.of(
+        new Diagnostic("poll_thread_busy", "poll thread busy", "cores"),
+        new Diagnostic("poll_thread_runnable", "poll thread runnable, waiting for a CPU", "share"),
+        new Diagnostic("poll_thread_kernel", "poll thread CPU in the kernel", "share"),
+        new Diagnostic("client_cores", "client JVM CPU", "cores"),
+        new Diagnostic("bytes_per_fetch", "bytes per fetch response", "bytes"));
 
     private AssignConsumerPerf() {
     }
@@ -54,6 +73,7 @@ public final class AssignConsumerPerf {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long startNs = System.nanoTime();
             long startCpuNs = threads.getCurrentThreadCpuTime();
+            long startUserNs = threads.getCurrentThreadUserTime();
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, p.partition()));
@@ -64,14 +84,21 @@ public final class AssignConsumerPerf {
                 read(consumer, warmup, timeoutMs);
                 startNs = System.nanoTime();
                 startCpuNs = threads.getCurrentThreadCpuTime();
+                startUserNs = threads.getCurrentThreadUserTime();
             }
+            double startFetches = metric(consumer, "fetch-total");
+            double startFetchedBytes = metric(consumer, "bytes-consumed-total");
             long selfPid = ProcessHandle.current().pid();
             long startRunDelayNs = ProcStats.threadRunQueueDelayNs();
             double startProcessCpuSeconds = ProcStats.cpuSeconds(selfPid);
             consumer.seekToBeginning(partitions);
             Read read = read(consumer, wanted, timeoutMs);
             long wallNs = System.nanoTime() - startNs;
-            double busy = (threads.getCurrentThreadCpuTime() - startCpuNs) / (double) wallNs;
+            long threadCpuNs = threads.getCurrentThreadCpuTime() - startCpuNs;
+            double busy = threadCpuNs / (double) wallNs;
+            double pollThreadKernel = 1 - (threads.getCurrentThreadUserTime() - startUserNs) / (double) Math.max(1, threadCpuNs);
+            double fetches = metric(consumer, "fetch-total") - startFetches;
+            double fetchedBytes = metric(consumer, "bytes-consumed-total") - startFetchedBytes;
             double seconds = (read.lastRecordNs() - startNs) / 1e9;
             StringBuilder scheduler = new StringBuilder();
             long endRunDelayNs = ProcStats.threadRunQueueDelayNs();
@@ -83,6 +110,10 @@ public final class AssignConsumerPerf {
                 scheduler.append(String.format(java.util.Locale.ROOT, " client_cores=%.3f",
                     (endProcessCpuSeconds - startProcessCpuSeconds) / (wallNs / 1e9)));
             }
+            scheduler.append(String.format(java.util.Locale.ROOT, " poll_thread_kernel=%.3f", pollThreadKernel));
+            if (fetches > 0) {
+                scheduler.append(String.format(java.util.Locale.ROOT, " fetches=%.0f bytes_per_fetch=%.0f", fetches, fetchedBytes / fetches));
+            }
             System.out.printf(java.util.Locale.ROOT,
                 "RESULT records=%d bytes=%d seconds=%.3f mb_per_s=%.2f records_per_s=%.1f poll_thread_busy=%.3f%s%n",
                 read.records(), read.bytes(), seconds, read.bytes() / 1048576.0 / seconds, read.records() / seconds, busy, scheduler);
@@ -91,6 +122,18 @@ public final class AssignConsumerPerf {
                 System.exit(1);
             }
         }
+    }
+
+    /** A cumulative fetch-manager metric of the consumer (summed over its tags), or 0 when the client has none. */
+    private static double metric(KafkaConsumer<?, ?> consumer, String name) {
+        double sum = 0;
+        for (var e : consumer.metrics().entrySet()) {
+            if (e.getKey().name().equals(name) && e.getKey().group().equals("consumer-fetch-manager-metrics")
+                && e.getKey().tags().size() == 1 && e.getValue().metricValue() instanceof Number n) {
+                sum += n.doubleValue();
+            }
+        }
+        return sum;
     }
 
     private record Read(long records, long bytes, long lastRecordNs) {

@@ -413,12 +413,6 @@ public final class Compare {
             load.busyCores());
     }
 
-    private void recordIfPresent(RoundContext ctx, String label, String figure, String unit, Double value) {
-        if (value != null) {
-            record(ctx, new Figure(CONSUME, label, figure, unit, Figure.Better.INFO, Figure.Bar.NONE), value);
-        }
-    }
-
     private void runConsumerPerformance(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
         Load load = timedLoad(ctx, "consume-" + c.topic(),
             tools.warmedConsumerPerformance(ctx.spec().bootstrap(), c.topic(), options.readWarmupRecords(c.size()), records,
@@ -448,11 +442,12 @@ public final class Compare {
         }
         record(ctx, new Figure(CONSUME, label, "assign consumer (no group)", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
             values.get().get("mb_per_s"));
-        // Busy plus runnable near 1.0: the client's one poll thread never waited for the broker, only for a CPU.
-        recordIfPresent(ctx, label, "assign consumer: poll thread busy", "cores", values.get().get("poll_thread_busy"));
-        recordIfPresent(ctx, label, "assign consumer: poll thread runnable, waiting for a CPU", "share",
-            values.get().get("poll_thread_runnable"));
-        recordIfPresent(ctx, label, "assign consumer: client JVM CPU", "cores", values.get().get("client_cores"));
+        for (AssignConsumerPerf.Diagnostic d : AssignConsumerPerf.DIAGNOSTICS) {
+            Double value = values.get().get(d.key());
+            if (value != null) {
+                record(ctx, new Figure(CONSUME, label, "assign consumer: " + d.figure(), d.unit(), Figure.Better.INFO, Figure.Bar.NONE), value);
+            }
+        }
         recordReadCost(ctx, label, "assign consumer", load, c, records);
     }
 

@@ -141,9 +141,13 @@ final class PartitionCountCase implements ScaleCase {
             read.cpuSecondsPerGb());
         ctx.record(new Figure(READ_GROUP, label, tool + ": machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE),
             read.run().machineBusyCores());
-        if (read.pollThreadBusy() != null) {
-            ctx.record(new Figure(READ_GROUP, label, tool + ": poll thread busy", "cores", Figure.Better.INFO, Figure.Bar.NONE),
-                read.pollThreadBusy());
+        if (reader == ScaleContext.Reader.ASSIGN) {
+            for (AssignConsumerPerf.Diagnostic d : AssignConsumerPerf.DIAGNOSTICS) {
+                Double value = read.values().get(d.key());
+                if (value != null) {
+                    ctx.record(new Figure(READ_GROUP, label, tool + ": " + d.figure(), d.unit(), Figure.Better.INFO, Figure.Bar.NONE), value);
+                }
+            }
         }
     }
 

@@ -47,8 +47,8 @@ final class ScaleContext {
     }
 
     /** A read from the start with one {@link Reader}: MB/s of record values and the broker's CPU per GB of them. */
-    /** A read-back; {@code pollThreadBusy} is the assign consumer's poll thread CPU over the counted read, null for other readers. */
-    record ConsumerRun(double mbPerSec, ToolRun run, long records, int recordSize, Double pollThreadBusy) {
+    /** A read-back; {@code values} is the tool's whole RESULT line (the assign consumer's diagnostics among it). */
+    record ConsumerRun(double mbPerSec, ToolRun run, long records, int recordSize, Map<String, Double> values) {
         double cpuSecondsPerGb() {
             return run.brokerCpuSeconds() / (records * (double) recordSize / 1e9);
         }
@@ -194,8 +194,7 @@ final class ScaleContext {
             failed(reader.title + " " + name, run.result());
             return Optional.empty();
         }
-        return Optional.of(new ConsumerRun(values.get().get(reader.key), run, records + warmupRecords, recordSize,
-            values.get().get("poll_thread_busy")));
+        return Optional.of(new ConsumerRun(values.get().get(reader.key), run, records + warmupRecords, recordSize, values.get()));
     }
 
     /** ProducerPerformance at a fixed rate, acks=1, after a warm-up at the same rate in the same JVM; empty (and noted) without a summary. */

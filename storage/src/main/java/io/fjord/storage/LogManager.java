@@ -19,11 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -44,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #startup} loads every partition (recovering those of a dir without the
  * clean-shutdown marker) and removes the marker; the broker then calls {@link #runRetention},
  * {@link #flushDirty} and {@link #checkpoint} periodically from its scheduler thread;
- * {@link #shutdown} closes everything and writes the marker. Threading: the log map is concurrent;
+ * {@link #shutdown} lets queued flushes finish, closes everything and writes the marker. Fsyncs the
+ * network threads must not wait for run on this manager's flusher threads ({@link #flushAsync}, and
+ * the flush of each segment a roll closes). Threading: the log map is concurrent;
  * create/delete serialise on this instance; the periodic tasks must run on one thread at a time.
  */
 public final class LogManager {
@@ -60,6 +67,12 @@ public final class LogManager {
     /** Threads loading partitions at start-up; bounded, a few per core since loading mostly waits on syscalls. */
     static final int LOAD_THREADS = Math.min(16, Math.max(2, Runtime.getRuntime().availableProcessors() * 4));
 
+    /**
+     * Threads that fsync off the network threads (flush.messages, rolled segments). A few rather than one:
+     * fsyncs of different partitions overlap in the file system's journal commits.
+     */
+    static final int FLUSH_THREADS = 4;
+
     private record PendingDirDeletion(PartitionLog log, Path dir, long deleteAtMs) {
     }
 
@@ -70,6 +83,7 @@ public final class LogManager {
     private final long producerIdExpirationMs;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final List<PendingDirDeletion> pendingDirDeletions = new ArrayList<>();
+    private final ThreadPoolExecutor flusher;
     private volatile boolean started;
 
     public LogManager(List<Path> logDirs, LogConfig defaultConfig, Time time) {
@@ -85,6 +99,34 @@ public final class LogManager {
         this.time = time;
         this.failureHandler = failureHandler;
         this.producerIdExpirationMs = producerIdExpirationMs;
+        this.flusher = new ThreadPoolExecutor(FLUSH_THREADS, FLUSH_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "fjord-log-flusher");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.flusher.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Flushes {@code log} through {@code offset} on a flusher thread ({@link PartitionLog#flush(long)});
+     * the future fails with the flush's {@link io.fjord.common.errors.ApiException} (KAFKA_STORAGE_ERROR),
+     * or NOT_LEADER_OR_FOLLOWER once the manager is shutting down.
+     */
+    public CompletableFuture<Void> flushAsync(PartitionLog log, long offset) {
+        CompletableFuture<Void> flushed = new CompletableFuture<>();
+        try {
+            flusher.execute(() -> {
+                try {
+                    log.flush(offset);
+                    flushed.complete(null);
+                } catch (RuntimeException e) {
+                    flushed.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            flushed.completeExceptionally(new ApiException(Errors.NOT_LEADER_OR_FOLLOWER, "the broker is shutting down"));
+        }
+        return flushed;
     }
 
     /**
@@ -162,7 +204,7 @@ public final class LogManager {
         }
         PartitionLog.LogLoadCheckpoints checkpoints = new PartitionLog.LogLoadCheckpoints(
             recoveryPoints.getOrDefault(tp.get(), 0L), logStartOffsets.getOrDefault(tp.get(), 0L), hadCleanShutdown);
-        PartitionLog log = PartitionLog.load(child, tp.get(), topicId, config, checkpoints, time, failureHandler);
+        PartitionLog log = PartitionLog.load(child, tp.get(), topicId, config, checkpoints, time, failureHandler, flusher);
         logs.put(tp.get(), log);
     }
 
@@ -278,7 +320,7 @@ public final class LogManager {
             Files.createDirectories(dir);
             PartitionMetadataFile.write(dir, topicId);
             return PartitionLog.load(dir, tp, topicId, config,
-                new PartitionLog.LogLoadCheckpoints(0L, 0L, true), time, failureHandler);
+                new PartitionLog.LogLoadCheckpoints(0L, 0L, true), time, failureHandler, flusher);
         } catch (IOException e) {
             failureHandler.onLogDirFailure(logDir, "creating the log of " + tp, e);
             throw new UncheckedIOException(e);
@@ -392,6 +434,15 @@ public final class LogManager {
     public synchronized void shutdown() {
         if (!started) {
             return;
+        }
+        // Flushes already queued finish first (their producers are waiting); later ones are refused.
+        flusher.shutdown();
+        try {
+            if (!flusher.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("Background flushes still running after 30 s; closing the logs anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         // Closing flushes and snapshots every log: mostly fsyncs, which overlap well across threads.
         ExecutorService closers = Executors.newFixedThreadPool(LOAD_THREADS, runnable -> {

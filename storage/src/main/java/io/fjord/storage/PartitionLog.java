@@ -17,6 +17,7 @@ import io.fjord.storage.LogValidator.ValidatedRecords;
 import io.fjord.storage.TimeIndex.TimestampOffset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,6 +28,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 
@@ -34,8 +37,12 @@ import java.util.function.BiPredicate;
  * The log of one partition: a sequence of {@link LogSegment}s in {@code <log dir>/<topic>-<partition>/},
  * with the leader epoch cache and producer state that belong to it (Kafka's {@code UnifiedLog}).
  *
- * <p>Threading: appends, rolls, truncation, retention, flushes and config changes serialise on one
- * lock. Reads ({@link #read}, {@link #fetchOffsetByTimestamp}, the offset getters) take no lock:
+ * <p>Threading: appends, rolls, truncation, retention and config changes serialise on one
+ * lock. Flushes do not hold it while they fsync ({@link #flush(long)}, as Kafka's {@code UnifiedLog.flush}):
+ * an append never waits for the disk, and the append that reaches {@code flush.messages} only reports
+ * it ({@link LogAppendResult#flushDue}) for its caller to flush off the network thread. A roll hands
+ * the flush of the segment it closed to the background flusher, so a crash recovers little more
+ * than the active segment. Reads ({@link #read}, {@link #fetchOffsetByTimestamp}, the offset getters) take no lock:
  * they work on the concurrent segment map and on volatile snapshots ({@link #logEnd}, log start
  * offset, high watermark). The log end is published after the bytes and indexes are written, so
  * a reader never sees a partial append. A segment removed by retention stays readable through
@@ -72,6 +79,10 @@ public final class PartitionLog {
     private final Time time;
     private final LogDirFailureHandler failureHandler;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Serialises flushes of this log; appends never take it. */
+    private final ReentrantLock flushLock = new ReentrantLock();
+    /** Where a roll sends the flush of the segment it closed; null: a roll does not flush. */
+    private final Executor backgroundFlusher;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final LeaderEpochCache epochCache;
     private final ProducerStateManager producerState;
@@ -88,10 +99,9 @@ public final class PartitionLog {
     private volatile long lastFlushMs;
     private volatile boolean offline;
     private volatile boolean closed;
-    private long unflushedMessages;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
-                         LogDirFailureHandler failureHandler, LogLoader.LoadedLog loaded) {
+                         LogDirFailureHandler failureHandler, Executor backgroundFlusher, LogLoader.LoadedLog loaded) {
         this.dir = dir;
         this.logDir = dir.getParent();
         this.topicPartition = topicPartition;
@@ -99,6 +109,7 @@ public final class PartitionLog {
         this.config = config;
         this.time = time;
         this.failureHandler = failureHandler;
+        this.backgroundFlusher = backgroundFlusher;
         this.segments = loaded.segments();
         this.epochCache = loaded.epochCache();
         this.producerState = loaded.producerState();
@@ -114,12 +125,15 @@ public final class PartitionLog {
         this.lastFlushMs = time.milliseconds();
     }
 
-    /** Loads (recovering if needed) or creates the log in {@code dir}. Called by {@link LogManager}. */
+    /**
+     * Loads (recovering if needed) or creates the log in {@code dir}. Called by {@link LogManager}, whose
+     * {@code backgroundFlusher} flushes the segments rolls close (null: they wait for the next flush).
+     */
     static PartitionLog load(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, LogLoadCheckpoints checkpoints,
-                             Time time, LogDirFailureHandler failureHandler) throws IOException {
+                             Time time, LogDirFailureHandler failureHandler, Executor backgroundFlusher) throws IOException {
         LogLoader.LoadedLog loaded = LogLoader.load(dir, config, checkpoints.recoveryPoint(), checkpoints.logStartOffset(),
             checkpoints.hadCleanShutdown(), time.milliseconds());
-        return new PartitionLog(dir, topicPartition, topicId, config, time, failureHandler, loaded);
+        return new PartitionLog(dir, topicPartition, topicId, config, time, failureHandler, backgroundFlusher, loaded);
     }
 
     /** What the log dir's checkpoint files say about this partition. */
@@ -183,6 +197,18 @@ public final class PartitionLog {
         }
     }
 
+    /** As {@link #updateHighWatermark}, but never lowers it: for callers that may finish out of order (flushes). */
+    public void advanceHighWatermark(long newHighWatermark) {
+        lock.lock();
+        try {
+            if (newHighWatermark > highWatermark) {
+                updateHighWatermark(newHighWatermark);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * The last stable offset (LSO): the first offset of the oldest transaction that is still open,
      * or whose COMMIT/ABORT marker is not yet below the high watermark, but at most the high
@@ -234,7 +260,7 @@ public final class PartitionLog {
                 Optional<BatchMetadata> duplicate = producerState.findDuplicate(batches);
                 if (duplicate.isPresent()) {
                     BatchMetadata original = duplicate.get();
-                    return new LogAppendResult(original.firstOffset(), original.lastOffset(), -1L, logStartOffset, true);
+                    return new LogAppendResult(original.firstOffset(), original.lastOffset(), -1L, logStartOffset, true, false);
                 }
             }
             producerState.validateAppend(batches, markers, origin);
@@ -252,7 +278,6 @@ public final class PartitionLog {
         long nextOffset = firstOffset;
         long maxTimestamp = RecordBatchView.NO_TIMESTAMP;
         long offsetOfMaxTimestamp = firstOffset;
-        long recordCount = 0;
         for (ValidatedBatch validatedBatch : validated.batches()) {
             RecordBatchView batch = validatedBatch.batch();
             batch.setBaseOffset(nextOffset);
@@ -267,7 +292,6 @@ public final class PartitionLog {
                 maxTimestamp = batch.maxTimestamp();
                 offsetOfMaxTimestamp = batch.lastOffset();
             }
-            recordCount += batch.recordsCount();
             nextOffset = batch.nextOffset();
         }
         long lastOffset = nextOffset - 1;
@@ -286,11 +310,9 @@ public final class PartitionLog {
         // A reader that sees the new log end with the old LSO is safe: the old LSO is at most the
         // high watermark, below everything this append added.
         lastStableOffset = computeLastStableOffset();
-        unflushedMessages += recordCount;
-        if (unflushedMessages >= cfg.flushMessages()) {
-            flushLocked();
-        }
-        return new LogAppendResult(firstOffset, lastOffset, logAppendTime ? nowMs : -1L, logStartOffset, false);
+        // Kafka's unflushedMessages: the offsets past the recovery point.
+        boolean flushDue = nextOffset - recoveryPoint >= cfg.flushMessages();
+        return new LogAppendResult(firstOffset, lastOffset, logAppendTime ? nowMs : -1L, logStartOffset, false, flushDue);
     }
 
     /** Kafka's shouldRoll: segment full, segment.ms (minus jitter) passed, an index full, or offsets too far apart. */
@@ -329,6 +351,13 @@ public final class PartitionLog {
         segment.makeActive(config.segmentIndexBytes());
         segments.put(newBaseOffset, segment);
         logEnd = new LogEnd(newBaseOffset, newBaseOffset, 0);
+        if (backgroundFlusher != null) {
+            try {
+                backgroundFlusher.execute(() -> flushInBackground(newBaseOffset));
+            } catch (RejectedExecutionException e) {
+                // Shutting down: close() flushes everything.
+            }
+        }
         return segment;
     }
 
@@ -744,16 +773,62 @@ public final class PartitionLog {
         return List.copyOf(segments.keySet());
     }
 
-    /** Fsyncs everything up to the log end offset and advances the recovery point. */
+    /** Fsyncs everything up to the log end offset and advances the recovery point (see {@link #flush(long)}). */
     public void flush() {
-        lock.lock();
+        flush(Long.MAX_VALUE);
+    }
+
+    /**
+     * Makes every offset below {@code offset} durable (at least; the whole log as it stood when the
+     * flush began): fsyncs the segments from the recovery point on, then advances the recovery point.
+     * The fsync runs without the append lock, so appends and reads go on meanwhile; flushes of one log
+     * run one at a time, and one that finds the recovery point already past {@code offset} returns at
+     * once, so producers waiting on {@code flush.messages} share fsyncs. Throws KAFKA_STORAGE_ERROR
+     * (and takes the log offline) when an fsync fails; returns quietly when the log was closed.
+     */
+    public void flush(long offset) {
+        flushLock.lock();
         try {
-            ensureWritable();
-            flushLocked();
+            ensureReadable();
+            LogEnd end = logEnd;
+            long flushedFrom = recoveryPoint;
+            if (closed || Math.min(offset, end.offset()) <= flushedFrom) {
+                return;
+            }
+            Long floor = segments.floorKey(flushedFrom);
+            long from = Math.min(floor == null ? segments.firstKey() : floor, end.segmentBaseOffset());
+            for (LogSegment segment : segments.subMap(from, true, end.segmentBaseOffset(), true).values()) {
+                try {
+                    segment.flush();
+                } catch (ClosedChannelException e) {
+                    // Closed under us: retention removed the segment, or the log is closing (close flushes) or being deleted.
+                    if (!closed && segments.get(segment.baseOffset()) == segment) {
+                        throw e;
+                    }
+                }
+            }
+            lock.lock();
+            try {
+                if (end.offset() > recoveryPoint) {
+                    recoveryPoint = end.offset();
+                }
+                lastFlushMs = time.milliseconds();
+            } finally {
+                lock.unlock();
+            }
         } catch (IOException e) {
             throw ioFailure("flushing " + topicPartition, e);
         } finally {
-            lock.unlock();
+            flushLock.unlock();
+        }
+    }
+
+    /** A roll's flush of the segments before {@code offset}; a failure has already taken the log offline and been reported. */
+    private void flushInBackground(long offset) {
+        try {
+            flush(offset);
+        } catch (ApiException e) {
+            // Offline: reported once by ioFailure; nothing to add here.
         }
     }
 
@@ -773,7 +848,6 @@ public final class PartitionLog {
             }
             recoveryPoint = end.offset();
         }
-        unflushedMessages = 0;
         lastFlushMs = time.milliseconds();
     }
 

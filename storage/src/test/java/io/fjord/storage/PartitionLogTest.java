@@ -26,6 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -344,18 +347,86 @@ class PartitionLogTest {
     }
 
     @Test
-    void shouldFlushAfterFlushMessagesAndOnFlushMs() {
+    void shouldReportFlushDueAtFlushMessagesAndFlushOnFlushMs() {
         PartitionLog log = open(smallSegments(1 << 20).toBuilder().flushMessages(3).flushMs(1000).build());
-        log.appendAsLeader(batch(START_MS, "a", "b"), 0, START_MS);
+        assertThat(log.appendAsLeader(batch(START_MS, "a", "b"), 0, START_MS).flushDue()).isFalse();
+        LogAppendResult third = log.appendAsLeader(batch(START_MS, "c"), 0, START_MS);
+        // The append only reports it: the caller fsyncs off its network thread.
+        assertThat(third.flushDue()).isTrue();
         assertThat(log.recoveryPoint()).isZero();
-        log.appendAsLeader(batch(START_MS, "c"), 0, START_MS);
+        log.flush(third.lastOffset() + 1);
         assertThat(log.recoveryPoint()).isEqualTo(3);
-        log.appendAsLeader(batch(START_MS, "d"), 0, START_MS);
+        assertThat(log.appendAsLeader(batch(START_MS, "d"), 0, START_MS).flushDue()).isFalse();
         log.maybeFlush(time.milliseconds() + 10);
         assertThat(log.recoveryPoint()).isEqualTo(3);
         time.sleep(1000);
         log.maybeFlush(time.milliseconds());
         assertThat(log.recoveryPoint()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldReturnAtOnceFromAFlushAnEarlierOneCovered() {
+        PartitionLog log = open(smallSegments(1 << 20));
+        log.appendAsLeader(batch(START_MS, "a", "b"), 0, START_MS);
+        log.flush(1);
+        // The whole log as it stood was fsynced, not just offset 0.
+        assertThat(log.recoveryPoint()).isEqualTo(2);
+        log.flush(2);
+        assertThat(log.recoveryPoint()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldFlushTheSegmentARollClosedInTheBackground() throws Exception {
+        PartitionLog log = open(smallSegments(1024));
+        while (log.numberOfSegments() < 3) {
+            log.appendAsLeader(batch(START_MS, "x".repeat(200)), 0, START_MS);
+        }
+        long secondBase = log.segmentBaseOffsets().get(1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (log.recoveryPoint() < secondBase && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        // A crash now recovers from the second roll on, not from offset 0.
+        assertThat(log.recoveryPoint()).isGreaterThanOrEqualTo(secondBase);
+    }
+
+    @Test
+    void shouldKeepAppendingWhileAnotherThreadFlushes() throws Exception {
+        PartitionLog log = open(smallSegments(4096));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> flushFailure = new AtomicReference<>();
+        Thread flusher = Thread.ofPlatform().start(() -> {
+            try {
+                while (!stop.get()) {
+                    log.flush();
+                }
+            } catch (Throwable t) {
+                flushFailure.set(t);
+            }
+        });
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            expected.add("v" + i);
+            log.appendAsLeader(batch(START_MS, "v" + i), 0, START_MS);
+        }
+        stop.set(true);
+        flusher.join();
+        assertThat(flushFailure.get()).isNull();
+        log.flush();
+        assertThat(log.recoveryPoint()).isEqualTo(2000);
+        assertThat(log.numberOfSegments()).isGreaterThan(1);
+        assertThat(readAllValues(log, 0, 1 << 20)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void shouldFlushThroughTheManagerOffTheCallersThreadAndRefuseOnceShutDown() throws Exception {
+        PartitionLog log = open(smallSegments(1 << 20));
+        log.appendAsLeader(batch(START_MS, "a"), 0, START_MS);
+        manager.flushAsync(log, 1).get(10, TimeUnit.SECONDS);
+        assertThat(log.recoveryPoint()).isEqualTo(1);
+        manager.shutdown();
+        assertThatThrownBy(() -> manager.flushAsync(log, 1).get(10, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(ApiException.class);
     }
 
     @Test

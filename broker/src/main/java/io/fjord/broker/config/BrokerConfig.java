@@ -57,6 +57,7 @@ public final class BrokerConfig {
     public static final ConfigKey<Long> LOG_FLUSH_INTERVAL_MESSAGES = define("log.flush.interval.messages", ConfigKey::parseLong, String.valueOf(Long.MAX_VALUE), atLeast(1), "[long] fsync after this many messages.");
     public static final ConfigKey<Long> LOG_FLUSH_INTERVAL_MS = define("log.flush.interval.ms", ConfigKey::parseLong, "", atLeast(0), "[long] fsync after this many ms.");
     public static final ConfigKey<Long> LOG_FLUSH_SCHEDULER_INTERVAL_MS = define("log.flush.scheduler.interval.ms", ConfigKey::parseLong, String.valueOf(Long.MAX_VALUE), atLeast(1), "[long] How often the flusher checks.");
+    public static final ConfigKey<Long> LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = define("log.flush.offset.checkpoint.interval.ms", ConfigKey::parseLong, "60000", atLeast(1), "[long] How often the recovery points (and log start offsets) are checkpointed.");
     public static final ConfigKey<Integer> LOG_INDEX_INTERVAL_BYTES = define("log.index.interval.bytes", ConfigKey::parseInt, "4096", atLeast(0), "[int] Bytes between offset index entries.");
     public static final ConfigKey<Integer> LOG_INDEX_SIZE_MAX_BYTES = define("log.index.size.max.bytes", ConfigKey::parseInt, "10485760", atLeast(4), "[int] Maximum index file size.");
     public static final ConfigKey<String> LOG_MESSAGE_TIMESTAMP_TYPE = define("log.message.timestamp.type", s -> s, "CreateTime",

@@ -2,6 +2,7 @@ package io.fjord.broker.handler;
 
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.server.BrokerContext;
+import io.fjord.broker.server.ReplicaManager;
 import io.fjord.broker.server.transaction.TransactionTopicManager;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.errors.ApiException;
@@ -12,6 +13,7 @@ import io.fjord.protocol.message.ProduceResponseData;
 import io.fjord.protocol.types.ApiMessage;
 import io.fjord.record.BaseRecords;
 import io.fjord.record.MemoryRecords;
+import io.fjord.storage.AppendOrigin;
 import io.fjord.storage.LogAppendResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Produce (key 0). Advertises 0-12 because librdkafka before 2.11.1 switches compression off unless
@@ -29,7 +32,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>Per partition: exactly one magic-2 batch (INVALID_RECORD otherwise), ZSTD only from v7
  * (UNSUPPORTED_COMPRESSION_TYPE), then the storage layer validates and appends. On one node the ISR
  * is this broker, so acks=1 and acks=all are both satisfied by the local append; acks=0 gets no
- * response at all.
+ * response at all. An append that reaches the topic's {@code flush.messages} is answered once a
+ * flusher thread has fsynced it (KAFKA_STORAGE_ERROR if that fails); the network thread goes on
+ * serving meanwhile, and the connection's later responses wait their turn behind it.
  *
  * <p>Transactional batches (KIP-890 part 1, done in-process): the request must name a
  * transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED otherwise, as Kafka), and the batch is
@@ -84,7 +89,7 @@ public final class ProduceHandler implements ApiHandler {
         ProduceRequestData request = (ProduceRequestData) message;
         short acks = request.acks();
         ProduceResponseData response = new ProduceResponseData();
-        List<CompletableFuture<Void>> transactional = null;
+        List<CompletableFuture<Void>> pending = null;
         for (ProduceRequestData.TopicProduceData topic : request.topicData()) {
             ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
                     .setName(topic.name());
@@ -98,22 +103,23 @@ public final class ProduceHandler implements ApiHandler {
                 if (records == null) {
                     continue;
                 }
-                if (isTransactional(records)) {
-                    if (transactional == null) {
-                        transactional = new ArrayList<>();
+                CompletableFuture<Void> appended = isTransactional(records)
+                        ? appendTransactional(context, request.transactionalId(), tp, records, result)
+                        : append(context, tp, records, result);
+                if (!appended.isDone()) {
+                    if (pending == null) {
+                        pending = new ArrayList<>();
                     }
-                    transactional.add(appendTransactional(context, request.transactionalId(), tp, records, result));
-                } else {
-                    append(context, tp, records, result);
+                    pending.add(appended);
                 }
             }
             topicResponse.setPartitionResponses(partitions);
             response.responses().add(topicResponse);
         }
-        if (transactional == null) {
+        if (pending == null) {
             return CompletableFuture.completedFuture(acks == 0 ? null : response);
         }
-        return CompletableFuture.allOf(transactional.toArray(CompletableFuture[]::new)).thenApply(ignored -> acks == 0 ? null : response);
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(ignored -> acks == 0 ? null : response);
     }
 
     /** The partition's single batch, or null with the error filled into {@code result}. */
@@ -130,15 +136,33 @@ public final class ProduceHandler implements ApiHandler {
         }
     }
 
-    private void append(RequestContext context, TopicPartition tp, MemoryRecords records, ProduceResponseData.PartitionProduceResponse result) {
+    /** Appends and fills {@code result}; the future completes (never exceptionally) when the partition's answer is final. */
+    private CompletableFuture<Void> append(RequestContext context, TopicPartition tp, MemoryRecords records,
+                                           ProduceResponseData.PartitionProduceResponse result) {
+        ReplicaManager.Appended appended;
         try {
-            LogAppendResult appended = broker.replicaManager().appendRecords(tp, records);
-            result.setBaseOffset(appended.firstOffset())
-                    .setLogAppendTimeMs(appended.logAppendTimeMs())
-                    .setLogStartOffset(appended.logStartOffset());
+            appended = broker.replicaManager().append(tp, records, AppendOrigin.CLIENT);
         } catch (ApiException e) {
             fail(context, tp, result, e.error(), e.getMessage());
+            return CompletableFuture.completedFuture(null);
         }
+        LogAppendResult offsets = appended.result();
+        result.setBaseOffset(offsets.firstOffset())
+                .setLogAppendTimeMs(offsets.logAppendTimeMs())
+                .setLogStartOffset(offsets.logStartOffset());
+        if (appended.durable().isDone() && !appended.durable().isCompletedExceptionally()) {
+            return appended.durable();
+        }
+        // flush.messages reached: answer once the fsync is done, with its error if it failed.
+        return appended.durable().handle((ignored, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                Errors error = cause instanceof ApiException api ? api.error() : Errors.KAFKA_STORAGE_ERROR;
+                result.setBaseOffset(-1L).setLogAppendTimeMs(-1L);
+                fail(context, tp, result, error, "flushing the append failed: " + cause.getMessage());
+            }
+            return null;
+        });
     }
 
     private CompletableFuture<Void> appendTransactional(RequestContext context, String transactionalId, TopicPartition tp, MemoryRecords records,
@@ -154,13 +178,12 @@ public final class ProduceHandler implements ApiHandler {
         ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
         copy.put(buffer.duplicate()).flip();
         MemoryRecords owned = new MemoryRecords(copy);
-        return transactions.coordinator().runInTransaction(transactionalId, producerId, producerEpoch, List.of(tp), () -> {
-            append(context, tp, owned, result);
-            return null;
-        }, error -> {
-            fail(context, tp, result, verificationError(error), "Transaction check failed: " + error);
-            return null;
-        });
+        return transactions.coordinator().runInTransaction(transactionalId, producerId, producerEpoch, List.of(tp),
+            () -> append(context, tp, owned, result),
+            error -> {
+                fail(context, tp, result, verificationError(error), "Transaction check failed: " + error);
+                return CompletableFuture.<Void>completedFuture(null);
+            }).thenCompose(appended -> appended);
     }
 
     /** Kafka's mapping of a failed transaction verification to what a producer understands. */

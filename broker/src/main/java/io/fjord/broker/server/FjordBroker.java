@@ -89,7 +89,6 @@ public final class FjordBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FjordBroker.class);
     static final TopicPartition METADATA_PARTITION = new TopicPartition("__cluster_metadata", 0);
-    private static final long CHECKPOINT_INTERVAL_MS = 60_000L;
     private static final int MAX_WAITING_FETCHES = 10_000;
 
     private final BrokerConfig config;
@@ -273,8 +272,9 @@ public final class FjordBroker implements AutoCloseable {
         long flushInterval = Math.min(config.get(BrokerConfig.LOG_FLUSH_SCHEDULER_INTERVAL_MS), 1_000L);
         maintenance.scheduleWithFixedDelay(() -> runSafely("flush", () -> logManager.flushDirty(time.milliseconds())),
                 flushInterval, flushInterval, TimeUnit.MILLISECONDS);
+        long checkpointInterval = config.get(BrokerConfig.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS);
         maintenance.scheduleWithFixedDelay(() -> runSafely("checkpoint", logManager::checkpoint),
-                CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                checkpointInterval, checkpointInterval, TimeUnit.MILLISECONDS);
     }
 
     private static void runSafely(String task, Runnable runnable) {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -128,6 +129,14 @@ public final class ReplicaManager implements MetadataListener {
     }
 
     /**
+     * An append and when it may be acknowledged: {@code durable} is complete at once, or, when the append
+     * reached {@code flush.messages}, once a flusher thread has fsynced it; it fails with the flush's
+     * error (KAFKA_STORAGE_ERROR, or NOT_LEADER_OR_FOLLOWER while shutting down).
+     */
+    public record Appended(LogAppendResult result, CompletableFuture<Void> durable) {
+    }
+
+    /**
      * Appends a produced batch as leader. On a single node the ISR is this broker alone, so the
      * high watermark moves to the log end at once and acks=all is satisfied by the append itself.
      */
@@ -137,14 +146,34 @@ public final class ReplicaManager implements MetadataListener {
 
     /** As {@link #appendRecords(TopicPartition, MemoryRecords)}; COORDINATOR for transaction markers. */
     public LogAppendResult appendRecords(TopicPartition tp, MemoryRecords records, AppendOrigin origin) {
+        return append(tp, records, origin).result();
+    }
+
+    /**
+     * Appends as leader and moves the high watermark. When the append reaches {@code flush.messages}
+     * the fsync runs on a flusher thread, never this (network) thread, and, as in Kafka, where that
+     * flush is part of the append, the records become visible to consumers and acknowledgeable only
+     * once it is done.
+     */
+    public Appended append(TopicPartition tp, MemoryRecords records, AppendOrigin origin) {
         HostedPartition hosted = partitionOrThrow(tp);
-        LogAppendResult result = hosted.log().appendAsLeader(records, hosted.leaderEpoch(), time.milliseconds(), origin);
-        if (!result.duplicate()) {
-            hosted.log().updateHighWatermark(hosted.log().logEndOffset());
-            hosted.log().maybeFlush(time.milliseconds());
-            fetchPurgatory.wake(tp);
+        PartitionLog log = hosted.log();
+        LogAppendResult result = log.appendAsLeader(records, hosted.leaderEpoch(), time.milliseconds(), origin);
+        if (result.duplicate()) {
+            return new Appended(result, CompletableFuture.completedFuture(null));
         }
-        return result;
+        long end = result.lastOffset() + 1;
+        if (!result.flushDue()) {
+            advanceHighWatermark(tp, log, end);
+            return new Appended(result, CompletableFuture.completedFuture(null));
+        }
+        CompletableFuture<Void> durable = logManager.flushAsync(log, end).thenRun(() -> advanceHighWatermark(tp, log, end));
+        return new Appended(result, durable);
+    }
+
+    private void advanceHighWatermark(TopicPartition tp, PartitionLog log, long offset) {
+        log.advanceHighWatermark(offset);
+        fetchPurgatory.wake(tp);
     }
 
     public Map<TopicPartition, HostedPartition> allPartitions() {

@@ -242,7 +242,12 @@ public final class Compare {
         ProcStats.ProcessCpu cpuBefore = ProcStats.processCpu(pid);
         ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
         ChildProcess.Result result = runTool(ctx, name, command);
-        ProcStats.ProcessCpu cpu = ProcStats.processCpu(pid).since(cpuBefore);
+        ProcStats.ProcessCpu cpuAfter = ProcStats.processCpu(pid);
+        if (cpuAfter == ProcStats.ProcessCpu.GONE || !ctx.broker().isAlive()) {
+            // Its CPU can no longer be read: a figure from the difference would be nonsense, not a measurement.
+            throw new IOException(ctx.spec().name() + " died during " + name + " in round " + ctx.round() + "; see " + ctx.spec().outputFile());
+        }
+        ProcStats.ProcessCpu cpu = cpuAfter.since(cpuBefore);
         ProcStats.MachineTicks machineAfter = ProcStats.machineTicks();
         logSteal(name, machineBefore, machineAfter, result.wallSeconds());
         return new Load(result, cpu, machineAfter.busyCoresSince(machineBefore, result.wallSeconds()));

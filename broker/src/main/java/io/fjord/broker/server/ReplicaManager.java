@@ -160,7 +160,9 @@ public final class ReplicaManager implements MetadataListener {
         PartitionLog log = hosted.log();
         LogAppendResult result = log.appendAsLeader(records, hosted.leaderEpoch(), time.milliseconds(), origin);
         if (result.duplicate()) {
-            return new Appended(result, CompletableFuture.completedFuture(null));
+            // A retry of a batch already appended: acknowledge it no sooner than the original, whose flush may still run.
+            boolean flushing = log.config().flushMessages() != Long.MAX_VALUE && log.recoveryPoint() <= result.lastOffset();
+            return new Appended(result, flushing ? logManager.flushAsync(log, result.lastOffset() + 1) : CompletableFuture.completedFuture(null));
         }
         long end = result.lastOffset() + 1;
         if (!result.flushDue()) {

@@ -50,8 +50,7 @@ import org.slf4j.LoggerFactory;
  * clean-shutdown marker) and removes the marker; the broker then calls {@link #runRetention},
  * {@link #flushDirty} and {@link #checkpoint} periodically from its scheduler thread;
  * {@link #shutdown} lets queued flushes finish, closes everything and writes the marker. Fsyncs the
- * network threads must not wait for run on this manager's flusher threads ({@link #flushAsync}, and
- * the flush of each segment a roll closes). Threading: the log map is concurrent;
+ * network threads must not wait for run on this manager's flusher threads ({@link #flushAsync}). Threading: the log map is concurrent;
  * create/delete serialise on this instance; the periodic tasks must run on one thread at a time.
  */
 public final class LogManager {
@@ -68,7 +67,7 @@ public final class LogManager {
     static final int LOAD_THREADS = Math.min(16, Math.max(2, Runtime.getRuntime().availableProcessors() * 4));
 
     /**
-     * Threads that fsync off the network threads (flush.messages, rolled segments). A few rather than one:
+     * Threads that fsync off the network threads (flush.messages). A few rather than one:
      * fsyncs of different partitions overlap in the file system's journal commits.
      */
     static final int FLUSH_THREADS = 4;
@@ -204,7 +203,7 @@ public final class LogManager {
         }
         PartitionLog.LogLoadCheckpoints checkpoints = new PartitionLog.LogLoadCheckpoints(
             recoveryPoints.getOrDefault(tp.get(), 0L), logStartOffsets.getOrDefault(tp.get(), 0L), hadCleanShutdown);
-        PartitionLog log = PartitionLog.load(child, tp.get(), topicId, config, checkpoints, time, failureHandler, flusher);
+        PartitionLog log = PartitionLog.load(child, tp.get(), topicId, config, checkpoints, time, failureHandler);
         logs.put(tp.get(), log);
     }
 
@@ -320,7 +319,7 @@ public final class LogManager {
             Files.createDirectories(dir);
             PartitionMetadataFile.write(dir, topicId);
             return PartitionLog.load(dir, tp, topicId, config,
-                new PartitionLog.LogLoadCheckpoints(0L, 0L, true), time, failureHandler, flusher);
+                new PartitionLog.LogLoadCheckpoints(0L, 0L, true), time, failureHandler);
         } catch (IOException e) {
             failureHandler.onLogDirFailure(logDir, "creating the log of " + tp, e);
             throw new UncheckedIOException(e);

@@ -28,8 +28,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 
@@ -40,9 +38,9 @@ import java.util.function.BiPredicate;
  * <p>Threading: appends, rolls, truncation, retention and config changes serialise on one
  * lock. Flushes do not hold it while they fsync ({@link #flush(long)}, as Kafka's {@code UnifiedLog.flush}):
  * an append never waits for the disk, and the append that reaches {@code flush.messages} only reports
- * it ({@link LogAppendResult#flushDue}) for its caller to flush off the network thread. A roll hands
- * the flush of the segment it closed to the background flusher, so a crash recovers little more
- * than the active segment. Reads ({@link #read}, {@link #fetchOffsetByTimestamp}, the offset getters) take no lock:
+ * it ({@link LogAppendResult#flushDue}) for its caller to flush off the network thread. A roll
+ * does not flush (Kafka fsyncs the closed segment in the background; measured here, six such 1 GiB
+ * fsyncs at once stalled appends for 100-400 ms, see docs/benchmarks.md). Reads ({@link #read}, {@link #fetchOffsetByTimestamp}, the offset getters) take no lock:
  * they work on the concurrent segment map and on volatile snapshots ({@link #logEnd}, log start
  * offset, high watermark). The log end is published after the bytes and indexes are written, so
  * a reader never sees a partial append. A segment removed by retention stays readable through
@@ -81,8 +79,6 @@ public final class PartitionLog {
     private final ReentrantLock lock = new ReentrantLock();
     /** Serialises flushes of this log; appends never take it. */
     private final ReentrantLock flushLock = new ReentrantLock();
-    /** Where a roll sends the flush of the segment it closed; null: a roll does not flush. */
-    private final Executor backgroundFlusher;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final LeaderEpochCache epochCache;
     private final ProducerStateManager producerState;
@@ -101,7 +97,7 @@ public final class PartitionLog {
     private volatile boolean closed;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
-                         LogDirFailureHandler failureHandler, Executor backgroundFlusher, LogLoader.LoadedLog loaded) {
+                         LogDirFailureHandler failureHandler, LogLoader.LoadedLog loaded) {
         this.dir = dir;
         this.logDir = dir.getParent();
         this.topicPartition = topicPartition;
@@ -109,7 +105,6 @@ public final class PartitionLog {
         this.config = config;
         this.time = time;
         this.failureHandler = failureHandler;
-        this.backgroundFlusher = backgroundFlusher;
         this.segments = loaded.segments();
         this.epochCache = loaded.epochCache();
         this.producerState = loaded.producerState();
@@ -125,15 +120,12 @@ public final class PartitionLog {
         this.lastFlushMs = time.milliseconds();
     }
 
-    /**
-     * Loads (recovering if needed) or creates the log in {@code dir}. Called by {@link LogManager}, whose
-     * {@code backgroundFlusher} flushes the segments rolls close (null: they wait for the next flush).
-     */
+    /** Loads (recovering if needed) or creates the log in {@code dir}. Called by {@link LogManager}. */
     static PartitionLog load(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, LogLoadCheckpoints checkpoints,
-                             Time time, LogDirFailureHandler failureHandler, Executor backgroundFlusher) throws IOException {
+                             Time time, LogDirFailureHandler failureHandler) throws IOException {
         LogLoader.LoadedLog loaded = LogLoader.load(dir, config, checkpoints.recoveryPoint(), checkpoints.logStartOffset(),
             checkpoints.hadCleanShutdown(), time.milliseconds());
-        return new PartitionLog(dir, topicPartition, topicId, config, time, failureHandler, backgroundFlusher, loaded);
+        return new PartitionLog(dir, topicPartition, topicId, config, time, failureHandler, loaded);
     }
 
     /** What the log dir's checkpoint files say about this partition. */
@@ -351,13 +343,6 @@ public final class PartitionLog {
         segment.makeActive(config.segmentIndexBytes());
         segments.put(newBaseOffset, segment);
         logEnd = new LogEnd(newBaseOffset, newBaseOffset, 0);
-        if (backgroundFlusher != null) {
-            try {
-                backgroundFlusher.execute(() -> flushInBackground(newBaseOffset));
-            } catch (RejectedExecutionException e) {
-                // Shutting down: close() flushes everything.
-            }
-        }
         return segment;
     }
 
@@ -820,15 +805,6 @@ public final class PartitionLog {
             throw ioFailure("flushing " + topicPartition, e);
         } finally {
             flushLock.unlock();
-        }
-    }
-
-    /** A roll's flush of the segments before {@code offset}; a failure has already taken the log offline and been reported. */
-    private void flushInBackground(long offset) {
-        try {
-            flush(offset);
-        } catch (ApiException e) {
-            // Offline: reported once by ioFailure; nothing to add here.
         }
     }
 

@@ -376,21 +376,6 @@ class PartitionLogTest {
     }
 
     @Test
-    void shouldFlushTheSegmentARollClosedInTheBackground() throws Exception {
-        PartitionLog log = open(smallSegments(1024));
-        while (log.numberOfSegments() < 3) {
-            log.appendAsLeader(batch(START_MS, "x".repeat(200)), 0, START_MS);
-        }
-        long secondBase = log.segmentBaseOffsets().get(1);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (log.recoveryPoint() < secondBase && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        // A crash now recovers from the second roll on, not from offset 0.
-        assertThat(log.recoveryPoint()).isGreaterThanOrEqualTo(secondBase);
-    }
-
-    @Test
     void shouldKeepAppendingWhileAnotherThreadFlushes() throws Exception {
         PartitionLog log = open(smallSegments(4096));
         AtomicBoolean stop = new AtomicBoolean();

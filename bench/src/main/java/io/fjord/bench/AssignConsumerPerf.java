@@ -55,6 +55,16 @@ public final class AssignConsumerPerf {
     private AssignConsumerPerf() {
     }
 
+    /** Each diagnostic of {@link #DIAGNOSTICS} that a RESULT line's {@code values} carry, with its value, in report order. */
+    static void forEachDiagnostic(java.util.Map<String, Double> values, java.util.function.BiConsumer<Diagnostic, Double> action) {
+        for (Diagnostic d : DIAGNOSTICS) {
+            Double value = values.get(d.key());
+            if (value != null) {
+                action.accept(d, value);
+            }
+        }
+    }
+
     public static void main(String[] argv) {
         Args args = new Args(argv, Set.of());
         String bootstrap = args.string("bootstrap", "127.0.0.1:9092");

@@ -447,12 +447,8 @@ public final class Compare {
         }
         record(ctx, new Figure(CONSUME, label, "assign consumer (no group)", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
             values.get().get("mb_per_s"));
-        for (AssignConsumerPerf.Diagnostic d : AssignConsumerPerf.DIAGNOSTICS) {
-            Double value = values.get().get(d.key());
-            if (value != null) {
-                record(ctx, new Figure(CONSUME, label, "assign consumer: " + d.figure(), d.unit(), Figure.Better.INFO, Figure.Bar.NONE), value);
-            }
-        }
+        AssignConsumerPerf.forEachDiagnostic(values.get(), (d, value) ->
+            record(ctx, new Figure(CONSUME, label, "assign consumer: " + d.figure(), d.unit(), Figure.Better.INFO, Figure.Bar.NONE), value));
         recordReadCost(ctx, label, "assign consumer", load, c, records);
     }
 

@@ -142,12 +142,8 @@ final class PartitionCountCase implements ScaleCase {
         ctx.record(new Figure(READ_GROUP, label, tool + ": machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE),
             read.run().machineBusyCores());
         if (reader == ScaleContext.Reader.ASSIGN) {
-            for (AssignConsumerPerf.Diagnostic d : AssignConsumerPerf.DIAGNOSTICS) {
-                Double value = read.values().get(d.key());
-                if (value != null) {
-                    ctx.record(new Figure(READ_GROUP, label, tool + ": " + d.figure(), d.unit(), Figure.Better.INFO, Figure.Bar.NONE), value);
-                }
-            }
+            AssignConsumerPerf.forEachDiagnostic(read.values(), (d, value) ->
+                ctx.record(new Figure(READ_GROUP, label, tool + ": " + d.figure(), d.unit(), Figure.Better.INFO, Figure.Bar.NONE), value));
         }
     }
 

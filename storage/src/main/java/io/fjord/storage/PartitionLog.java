@@ -40,7 +40,8 @@ import java.util.function.BiPredicate;
  * an append never waits for the disk, and the append that reaches {@code flush.messages} only reports
  * it ({@link LogAppendResult#flushDue}) for its caller to flush off the network thread. A roll
  * does not flush (Kafka fsyncs the closed segment in the background; measured here, six such 1 GiB
- * fsyncs at once stalled appends for 100-400 ms, see docs/benchmarks.md). Reads ({@link #read}, {@link #fetchOffsetByTimestamp}, the offset getters) take no lock:
+ * fsyncs at once stalled appends for 100-400 ms, see docs/benchmarks.md). Reads ({@link #read},
+ * {@link #fetchOffsetByTimestamp}, the offset getters) take no lock:
  * they work on the concurrent segment map and on volatile snapshots ({@link #logEnd}, log start
  * offset, high watermark). The log end is published after the bytes and indexes are written, so
  * a reader never sees a partial append. A segment removed by retention stays readable through
@@ -780,9 +781,7 @@ public final class PartitionLog {
             if (closed || Math.min(offset, end.offset()) <= flushedFrom) {
                 return;
             }
-            Long floor = segments.floorKey(flushedFrom);
-            long from = Math.min(floor == null ? segments.firstKey() : floor, end.segmentBaseOffset());
-            for (LogSegment segment : segments.subMap(from, true, end.segmentBaseOffset(), true).values()) {
+            for (LogSegment segment : unflushedSegments(flushedFrom, end)) {
                 try {
                     segment.flush();
                 } catch (ClosedChannelException e) {
@@ -815,11 +814,17 @@ public final class PartitionLog {
         }
     }
 
+    /** The segments holding offsets from {@code recoveredUpTo} to {@code end}: the ones a flush must fsync. */
+    private Collection<LogSegment> unflushedSegments(long recoveredUpTo, LogEnd end) {
+        Long floor = segments.floorKey(recoveredUpTo);
+        long from = Math.min(floor == null ? segments.firstKey() : floor, end.segmentBaseOffset());
+        return segments.subMap(from, true, end.segmentBaseOffset(), true).values();
+    }
+
     private void flushLocked() throws IOException {
         LogEnd end = logEnd;
         if (end.offset() > recoveryPoint) {
-            Long from = segments.floorKey(recoveryPoint);
-            for (LogSegment segment : segments.tailMap(from == null ? segments.firstKey() : from, true).values()) {
+            for (LogSegment segment : unflushedSegments(recoveryPoint, end)) {
                 segment.flush();
             }
             recoveryPoint = end.offset();

@@ -22,12 +22,14 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -50,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * clean-shutdown marker) and removes the marker; the broker then calls {@link #runRetention},
  * {@link #flushDirty} and {@link #checkpoint} periodically from its scheduler thread;
  * {@link #shutdown} lets queued flushes finish, closes everything and writes the marker. Fsyncs the
- * network threads must not wait for run on this manager's flusher threads ({@link #flushAsync}). Threading: the log map is concurrent;
+ * network threads must not wait for run on this manager's flusher threads ({@link #flushAsync}); the
+ * fsyncs of the segments rolls close run one at a time on its roll-flusher thread. Threading: the log map is concurrent;
  * create/delete serialise on this instance; the periodic tasks must run on one thread at a time.
  */
 public final class LogManager {
@@ -83,6 +86,21 @@ public final class LogManager {
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final List<PendingDirDeletion> pendingDirDeletions = new ArrayList<>();
     private final ThreadPoolExecutor flusher;
+    /**
+     * How long after a roll the segments it closed are fsynced ({@link PartitionLog#flushBelow}). Kafka
+     * fsyncs them at once; on ext4 an fsync that has a whole segment's dirty pages to write holds up
+     * appends to the other, active files for tens of milliseconds (measured: docs/benchmarks.md). By
+     * this time the kernel's own writeback (dirty_expire_centisecs 30 s, flusher every 5 s) has written
+     * those pages, and the fsync is left the journal commit (measured: 0.3-0.9 ms against 80-130 ms at
+     * once). A crash recovers at most the segments rolled in the last {@value} ms besides the active one.
+     */
+    static final long DEFAULT_ROLL_FLUSH_DELAY_MS = 35_000;
+
+    /** Runs the roll flushes, one at a time for the whole broker; a queue behind it only delays recovery points. */
+    private final ScheduledThreadPoolExecutor rollFlusher;
+    /** What each log's roll hands its flush to: {@link #rollFlusher}, after {@link #rollFlushDelayMs}. */
+    private final Executor rollFlushAfterDelay;
+    private volatile long rollFlushDelayMs = DEFAULT_ROLL_FLUSH_DELAY_MS;
     private volatile boolean started;
 
     public LogManager(List<Path> logDirs, LogConfig defaultConfig, Time time) {
@@ -104,6 +122,18 @@ public final class LogManager {
             return thread;
         });
         this.flusher.allowCoreThreadTimeOut(true);
+        this.rollFlusher = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "fjord-roll-flusher");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.rollFlusher.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.rollFlushAfterDelay = task -> rollFlusher.schedule(task, rollFlushDelayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Tests: how long after a roll its flush runs (default {@value #DEFAULT_ROLL_FLUSH_DELAY_MS} ms). */
+    void setRollFlushDelayMs(long delayMs) {
+        this.rollFlushDelayMs = delayMs;
     }
 
     /**
@@ -203,7 +233,7 @@ public final class LogManager {
         }
         PartitionLog.LogLoadCheckpoints checkpoints = new PartitionLog.LogLoadCheckpoints(
             recoveryPoints.getOrDefault(tp.get(), 0L), logStartOffsets.getOrDefault(tp.get(), 0L), hadCleanShutdown);
-        PartitionLog log = PartitionLog.load(child, tp.get(), topicId, config, checkpoints, time, failureHandler);
+        PartitionLog log = PartitionLog.load(child, tp.get(), topicId, config, checkpoints, time, failureHandler, rollFlushAfterDelay);
         logs.put(tp.get(), log);
     }
 
@@ -319,7 +349,7 @@ public final class LogManager {
             Files.createDirectories(dir);
             PartitionMetadataFile.write(dir, topicId);
             return PartitionLog.load(dir, tp, topicId, config,
-                new PartitionLog.LogLoadCheckpoints(0L, 0L, true), time, failureHandler);
+                new PartitionLog.LogLoadCheckpoints(0L, 0L, true), time, failureHandler, rollFlushAfterDelay);
         } catch (IOException e) {
             failureHandler.onLogDirFailure(logDir, "creating the log of " + tp, e);
             throw new UncheckedIOException(e);
@@ -435,9 +465,12 @@ public final class LogManager {
             return;
         }
         // Flushes already queued finish first (their producers are waiting); later ones are refused.
+        // Roll flushes not yet due are dropped (closing the logs below flushes everything); a running
+        // one finishes: an interrupt would close the channel it is forcing.
         flusher.shutdown();
+        rollFlusher.shutdown();
         try {
-            if (!flusher.awaitTermination(30, TimeUnit.SECONDS)) {
+            if (!flusher.awaitTermination(30, TimeUnit.SECONDS) || !rollFlusher.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("Background flushes still running after 30 s; closing the logs anyway");
             }
         } catch (InterruptedException e) {

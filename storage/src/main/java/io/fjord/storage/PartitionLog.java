@@ -28,6 +28,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 
@@ -38,9 +40,10 @@ import java.util.function.BiPredicate;
  * <p>Threading: appends, rolls, truncation, retention and config changes serialise on one
  * lock. Flushes do not hold it while they fsync ({@link #flush(long)}, as Kafka's {@code UnifiedLog.flush}):
  * an append never waits for the disk, and the append that reaches {@code flush.messages} only reports
- * it ({@link LogAppendResult#flushDue}) for its caller to flush off the network thread. A roll
- * does not flush (Kafka fsyncs the closed segment in the background; measured here, six such 1 GiB
- * fsyncs at once stalled appends for 100-400 ms, see docs/benchmarks.md). Reads ({@link #read},
+ * it ({@link LogAppendResult#flushDue}) for its caller to flush off the network thread. A roll hands
+ * the fsync of the segments it closed to the log manager's roll flusher, which runs it a while later
+ * ({@link #flushBelow}, Kafka's {@code flushUptoOffsetExclusive}; the delay is in {@link LogManager}),
+ * so a crash recovers from about the active segment on, not from the last explicit flush. Reads ({@link #read},
  * {@link #fetchOffsetByTimestamp}, the offset getters) take no lock:
  * they work on the concurrent segment map and on volatile snapshots ({@link #logEnd}, log start
  * offset, high watermark). The log end is published after the bytes and indexes are written, so
@@ -80,6 +83,8 @@ public final class PartitionLog {
     private final ReentrantLock lock = new ReentrantLock();
     /** Serialises flushes of this log; appends never take it. */
     private final ReentrantLock flushLock = new ReentrantLock();
+    /** Where a roll sends the fsync of the segments it closed ({@link #flushBelow}); null: rolls do not flush. */
+    private final Executor rollFlusher;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final LeaderEpochCache epochCache;
     private final ProducerStateManager producerState;
@@ -98,7 +103,7 @@ public final class PartitionLog {
     private volatile boolean closed;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
-                         LogDirFailureHandler failureHandler, LogLoader.LoadedLog loaded) {
+                         LogDirFailureHandler failureHandler, Executor rollFlusher, LogLoader.LoadedLog loaded) {
         this.dir = dir;
         this.logDir = dir.getParent();
         this.topicPartition = topicPartition;
@@ -106,6 +111,7 @@ public final class PartitionLog {
         this.config = config;
         this.time = time;
         this.failureHandler = failureHandler;
+        this.rollFlusher = rollFlusher;
         this.segments = loaded.segments();
         this.epochCache = loaded.epochCache();
         this.producerState = loaded.producerState();
@@ -121,12 +127,15 @@ public final class PartitionLog {
         this.lastFlushMs = time.milliseconds();
     }
 
-    /** Loads (recovering if needed) or creates the log in {@code dir}. Called by {@link LogManager}. */
+    /**
+     * Loads (recovering if needed) or creates the log in {@code dir}. Called by {@link LogManager}, whose
+     * {@code rollFlusher} runs the fsync of the segments each roll closes (null: they wait for the next flush).
+     */
     static PartitionLog load(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, LogLoadCheckpoints checkpoints,
-                             Time time, LogDirFailureHandler failureHandler) throws IOException {
+                             Time time, LogDirFailureHandler failureHandler, Executor rollFlusher) throws IOException {
         LogLoader.LoadedLog loaded = LogLoader.load(dir, config, checkpoints.recoveryPoint(), checkpoints.logStartOffset(),
             checkpoints.hadCleanShutdown(), time.milliseconds());
-        return new PartitionLog(dir, topicPartition, topicId, config, time, failureHandler, loaded);
+        return new PartitionLog(dir, topicPartition, topicId, config, time, failureHandler, rollFlusher, loaded);
     }
 
     /** What the log dir's checkpoint files say about this partition. */
@@ -344,6 +353,13 @@ public final class PartitionLog {
         segment.makeActive(config.segmentIndexBytes());
         segments.put(newBaseOffset, segment);
         logEnd = new LogEnd(newBaseOffset, newBaseOffset, 0);
+        if (rollFlusher != null) {
+            try {
+                rollFlusher.execute(() -> flushBelowInBackground(newBaseOffset));
+            } catch (RejectedExecutionException e) {
+                // Shutting down: close() flushes everything.
+            }
+        }
         return segment;
     }
 
@@ -781,29 +797,72 @@ public final class PartitionLog {
             if (closed || Math.min(offset, end.offset()) <= flushedFrom) {
                 return;
             }
-            for (LogSegment segment : unflushedSegments(flushedFrom, end)) {
-                try {
-                    segment.flush();
-                } catch (ClosedChannelException e) {
-                    // Closed under us: retention removed the segment, or the log is closing (close flushes) or being deleted.
-                    if (!closed && segments.get(segment.baseOffset()) == segment) {
-                        throw e;
-                    }
-                }
-            }
-            lock.lock();
-            try {
-                if (end.offset() > recoveryPoint) {
-                    recoveryPoint = end.offset();
-                }
-                lastFlushMs = time.milliseconds();
-            } finally {
-                lock.unlock();
-            }
+            fsyncAll(unflushedSegments(flushedFrom, end));
+            advanceRecoveryPoint(end.offset());
         } catch (IOException e) {
             throw ioFailure("flushing " + topicPartition, e);
         } finally {
             flushLock.unlock();
+        }
+    }
+
+    /**
+     * Fsyncs the segments below {@code offset} — a roll's new active segment base, which is left alone —
+     * from the recovery point on, and moves the recovery point to {@code offset} (Kafka's
+     * {@code flushUptoOffsetExclusive}): the active segment, where appends go on meanwhile, is never
+     * synced here. Serialised with {@link #flush(long)} on the flush lock; a no-op when the recovery point
+     * is already there. Throws KAFKA_STORAGE_ERROR (and takes the log offline) when an fsync fails.
+     */
+    public void flushBelow(long offset) {
+        flushLock.lock();
+        try {
+            ensureReadable();
+            long flushedFrom = recoveryPoint;
+            if (closed || offset <= flushedFrom) {
+                return;
+            }
+            Long floor = segments.floorKey(flushedFrom);
+            fsyncAll(segments.subMap(floor == null ? Long.MIN_VALUE : floor, true, offset, false).values());
+            advanceRecoveryPoint(offset);
+        } catch (IOException e) {
+            throw ioFailure("flushing " + topicPartition, e);
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    /** A roll's {@link #flushBelow}; a failure has already taken the log offline and been reported. */
+    private void flushBelowInBackground(long offset) {
+        try {
+            flushBelow(offset);
+        } catch (ApiException e) {
+            // Offline: reported once by ioFailure.
+        }
+    }
+
+    /** Fsyncs {@code toSync}, skipping segments closed under the caller (call with the flush lock held). */
+    private void fsyncAll(Collection<LogSegment> toSync) throws IOException {
+        for (LogSegment segment : toSync) {
+            try {
+                segment.flush();
+            } catch (ClosedChannelException e) {
+                // Closed under us: retention removed the segment, or the log is closing (close flushes) or being deleted.
+                if (!closed && segments.get(segment.baseOffset()) == segment) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void advanceRecoveryPoint(long offset) {
+        lock.lock();
+        try {
+            if (offset > recoveryPoint) {
+                recoveryPoint = offset;
+            }
+            lastFlushMs = time.milliseconds();
+        } finally {
+            lock.unlock();
         }
     }
 

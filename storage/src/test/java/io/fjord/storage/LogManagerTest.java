@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +95,35 @@ class LogManagerTest {
         assertThat(reopened.loadStats().segmentsRecovered()).isPositive();
         assertThat(reopened.loadStats().bytesTruncated()).isZero();
         assertThat(readAllValues(reopened, 0, 300)).isEqualTo(values);
+    }
+
+    @Test
+    void shouldRecoverOnlyTheActiveSegmentOnceTheRollsWereFlushed() throws Exception {
+        PartitionLog log = open();
+        manager.setRollFlushDelayMs(0);
+        List<String> values = fill(log);
+        long activeBase = lastSegmentBase(log);
+        assertThat(log.numberOfSegments()).isGreaterThanOrEqualTo(2);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (log.recoveryPoint() < activeBase && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        // The rolls fsynced every segment but the active one, in the background.
+        assertThat(log.recoveryPoint()).isEqualTo(activeBase);
+        manager.checkpoint();
+        PartitionLog reopened = crashAndReopen();
+        assertThat(reopened.loadStats().hadCleanShutdown()).isFalse();
+        assertThat(reopened.loadStats().segmentsRecovered()).isEqualTo(1);
+        assertThat(readAllValues(reopened, 0, 300)).isEqualTo(values);
+    }
+
+    @Test
+    void shouldLeaveRolledSegmentsUnflushedUntilTheRollFlushDelay() {
+        PartitionLog log = open();
+        fill(log);
+        assertThat(log.numberOfSegments()).isGreaterThanOrEqualTo(2);
+        // The default delay (35 s) has not passed: the kernel's writeback gets there first.
+        assertThat(log.recoveryPoint()).isZero();
     }
 
     @Test

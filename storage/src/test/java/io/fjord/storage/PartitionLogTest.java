@@ -376,6 +376,25 @@ class PartitionLogTest {
     }
 
     @Test
+    void shouldFlushOnlyTheSegmentsBelowAnOffsetAndMoveTheRecoveryPointThere() {
+        PartitionLog log = open(smallSegments(1024));
+        while (log.numberOfSegments() < 3) {
+            log.appendAsLeader(batch(START_MS, "x".repeat(200)), 0, START_MS);
+        }
+        long secondBase = log.segmentBaseOffsets().get(1);
+        long activeBase = log.segmentBaseOffsets().get(2);
+        log.flushBelow(secondBase);
+        // Not the log end: the segments from secondBase on are still unflushed, and a crash recovers them.
+        assertThat(log.recoveryPoint()).isEqualTo(secondBase);
+        log.flushBelow(activeBase);
+        assertThat(log.recoveryPoint()).isEqualTo(activeBase);
+        log.flushBelow(secondBase);
+        assertThat(log.recoveryPoint()).as("never moves back").isEqualTo(activeBase);
+        log.flush();
+        assertThat(log.recoveryPoint()).isEqualTo(log.logEndOffset());
+    }
+
+    @Test
     void shouldKeepAppendingWhileAnotherThreadFlushes() throws Exception {
         PartitionLog log = open(smallSegments(4096));
         AtomicBoolean stop = new AtomicBoolean();

@@ -797,7 +797,7 @@ public final class PartitionLog {
             if (closed || Math.min(offset, end.offset()) <= flushedFrom) {
                 return;
             }
-            fsyncAll(unflushedSegments(flushedFrom, end));
+            fsyncAll(unflushedSegments(flushedFrom, end.segmentBaseOffset(), true));
             advanceRecoveryPoint(end.offset());
         } catch (IOException e) {
             throw ioFailure("flushing " + topicPartition, e);
@@ -821,8 +821,7 @@ public final class PartitionLog {
             if (closed || offset <= flushedFrom) {
                 return;
             }
-            Long floor = segments.floorKey(flushedFrom);
-            fsyncAll(segments.subMap(floor == null ? Long.MIN_VALUE : floor, true, offset, false).values());
+            fsyncAll(unflushedSegments(flushedFrom, offset, false));
             advanceRecoveryPoint(offset);
         } catch (IOException e) {
             throw ioFailure("flushing " + topicPartition, e);
@@ -873,17 +872,20 @@ public final class PartitionLog {
         }
     }
 
-    /** The segments holding offsets from {@code recoveredUpTo} to {@code end}: the ones a flush must fsync. */
-    private Collection<LogSegment> unflushedSegments(long recoveredUpTo, LogEnd end) {
+    /**
+     * The segments a flush must fsync: from the one holding {@code recoveredUpTo} up to the segment whose
+     * base offset is {@code toKey} ({@code toInclusive}: with it). No segment holds {@code recoveredUpTo}
+     * when retention removed it; then every segment up to {@code toKey}.
+     */
+    private Collection<LogSegment> unflushedSegments(long recoveredUpTo, long toKey, boolean toInclusive) {
         Long floor = segments.floorKey(recoveredUpTo);
-        long from = Math.min(floor == null ? segments.firstKey() : floor, end.segmentBaseOffset());
-        return segments.subMap(from, true, end.segmentBaseOffset(), true).values();
+        return segments.subMap(floor == null ? Long.MIN_VALUE : floor, true, toKey, toInclusive).values();
     }
 
     private void flushLocked() throws IOException {
         LogEnd end = logEnd;
         if (end.offset() > recoveryPoint) {
-            for (LogSegment segment : unflushedSegments(recoveryPoint, end)) {
+            for (LogSegment segment : unflushedSegments(recoveryPoint, end.segmentBaseOffset(), true)) {
                 segment.flush();
             }
             recoveryPoint = end.offset();

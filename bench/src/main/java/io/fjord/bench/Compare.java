@@ -43,6 +43,7 @@ public final class Compare {
     private final List<String> notes = new ArrayList<>();
     private final Map<String, Long> fixedRateByCase = new HashMap<>();
     private final AtomicReference<BrokerProcess> running = new AtomicReference<>();
+    private Optional<PageCacheBallast> ballast = Optional.empty();
 
     private Compare(CompareOptions options, BenchEnvironment env, KafkaTools tools) {
         this.options = options;
@@ -73,6 +74,19 @@ public final class Compare {
     private void run() throws Exception {
         long startNs = System.nanoTime();
         log("work dir " + options.workDir());
+        if (options.fullPageCache()) {
+            ballast = PageCacheBallast.create(options.workDir());
+        }
+        try {
+            runRounds(startNs);
+        } finally {
+            if (ballast.isPresent()) {
+                ballast.get().delete();
+            }
+        }
+    }
+
+    private void runRounds(long startNs) throws Exception {
         if (options.brokers().contains("fjord")) {
             FjordBrokerSpec.primeStartupCache(env, options.workDir().resolve("fjord-prime"), options.ports().fjord(), options.startTimeoutMs());
         }
@@ -87,6 +101,7 @@ public final class Compare {
         meta.add(String.format(Locale.ROOT, "run: %d round(s) A/B (Kafka then Fjord), %.1f minutes; raw samples in %s",
             options.rounds(), minutes, env.fjordHome().relativize(options.workDir().resolve("results.tsv"))));
         meta.add("settings: " + commandLineSummary());
+        meta.add(PageCacheBallast.describe(ballast));
         meta.add("Kafka " + KafkaBrokerSpec.KAFKA_VERSION + " JVM: " + String.join(" ", KafkaBrokerSpec.DEFAULT_JVM_OPTIONS)
             + "; Fjord JVM: " + String.join(" ", FjordBrokerSpec.defaultJvmOptions(env.javaFeatureVersion())));
         Report.writeSection(options.doc(), options.section(), Report.markdown(options.title(), meta, samples, notes));
@@ -121,7 +136,7 @@ public final class Compare {
     private void runBrokerRound(BrokerSpec spec, int round) throws Exception {
         log("round " + round + ": " + spec.name() + " — preparing a fresh data dir");
         spec.prepareFresh(env);
-        DiskSettle.await(1_000);
+        settle(1_000);
         BrokerProcess broker = BrokerProcess.start(spec, env, options.startTimeoutMs());
         running.set(broker);
         RoundContext ctx = new RoundContext(spec, broker, round, options.workDir().resolve(spec.name()).resolve("round-" + round));
@@ -236,8 +251,13 @@ public final class Compare {
         }
     }
 
+    /** Before a start or a timed run: the page cache topped up (with --page-cache full), then a quiet disk. */
+    private void settle(long quietMs) throws IOException, InterruptedException {
+        DiskSettle.await(ballast, quietMs);
+    }
+
     private Load timedLoad(RoundContext ctx, String name, List<String> command) throws IOException, InterruptedException {
-        DiskSettle.await(500);
+        settle(500);
         long pid = ctx.broker().pid();
         ProcStats.ProcessCpu cpuBefore = ProcStats.processCpu(pid);
         ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
@@ -506,7 +526,7 @@ public final class Compare {
     }
 
     private ChildProcess.Result tool(RoundContext ctx, String name, List<String> command) throws IOException, InterruptedException {
-        DiskSettle.await(500);
+        settle(500);
         return runTool(ctx, name, command);
     }
 

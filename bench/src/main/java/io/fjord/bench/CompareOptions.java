@@ -18,7 +18,8 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
                       double latencySeconds, double latencyWarmupSeconds, long latencyRate, String consumers, long consumerTimeoutMs,
                       int e2eMessages, String e2eAcks, int probeRate, double probeSeconds, double probeWarmupSeconds,
                       Ports ports, double settleSeconds, long startTimeoutMs, long toolTimeoutSeconds,
-                      Path workDir, Path doc, String section, String title, boolean smoke, boolean fjordPerf) {
+                      Path workDir, Path doc, String section, String title, boolean smoke, boolean fjordPerf,
+                      boolean fullPageCache) {
 
     /** 127.0.0.1 ports: Kafka's client and controller listeners, Fjord's listener. */
     record Ports(int kafka, int kafkaController, int fjord) {
@@ -52,6 +53,9 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
           --kafka-port P, --kafka-controller-port P, --fjord-port P   (defaults 19092, 19093, 29092; always 127.0.0.1)
           --settle-seconds S      idle time before idle RSS is read (default 5; smoke 1)
           --start-timeout-ms T    (default 120000)   --tool-timeout-seconds T (default 1800)
+          --page-cache full|as-is full (default): before every timed run, fill free memory with a clean ballast file in
+                                  the work dir, so brokers' writes recycle page-cache pages as on a host in service
+                                  (see PageCacheBallast); as-is: brokers write into whatever memory is free
           --work-dir DIR          logs, data and results.tsv (default bench/target/compare-TIMESTAMP)
           --doc FILE              markdown to update (default docs/benchmarks.md)
           --section NAME          marked section to replace (default compare-results; smoke compare-smoke)
@@ -94,7 +98,8 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
             smoke ? "Smoke run of bench/compare.sh (" + stamp + ") — proves the harness works; NOT results"
                 : "bench/compare.sh results (" + stamp + ")",
             smoke,
-            yesNo(args.string("fjord-perf", "yes"), "--fjord-perf"));
+            yesNo(args.string("fjord-perf", "yes"), "--fjord-perf"),
+            pageCache(args.string("page-cache", smoke ? "as-is" : "full")));
         args.ensureAllUsed();
         options.check();
         return options;
@@ -122,6 +127,14 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
             case "yes" -> true;
             case "no" -> false;
             default -> throw new IllegalArgumentException(option + " takes yes or no, not " + value);
+        };
+    }
+
+    static boolean pageCache(String value) {
+        return switch (value) {
+            case "full" -> true;
+            case "as-is" -> false;
+            default -> throw new IllegalArgumentException("--page-cache takes full or as-is, not " + value);
         };
     }
 

@@ -2,6 +2,7 @@ package io.fjord.bench;
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Waits for a quiet disk before a timed run; shared by the compare and scale harnesses. */
@@ -24,6 +25,14 @@ final class DiskSettle {
      * Gives up waiting after {@link #SETTLE_MAX_MS} and says so.
      */
     static void await(long quietMs) throws IOException, InterruptedException {
+        await(Optional.empty(), quietMs);
+    }
+
+    /** As {@link #await(long)}, after topping the page cache up with {@code ballast} when there is one. */
+    static void await(Optional<PageCacheBallast> ballast, long quietMs) throws IOException, InterruptedException {
+        if (ballast.isPresent()) {
+            ballast.get().topUp();
+        }
         new ProcessBuilder("sync").inheritIO().start().waitFor();
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(SETTLE_MAX_MS);

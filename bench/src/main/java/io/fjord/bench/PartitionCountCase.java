@@ -62,7 +62,7 @@ final class PartitionCountCase implements ScaleCase {
         Map<Integer, Double> cpuPerGb = new LinkedHashMap<>();
         for (int count : o.counts()) {
             ctx.warmUp(broker, topic(size, count), o.warmupRecords(size), size);
-            DiskSettle.await(SETTLE_QUIET_MS);
+            ctx.settle(SETTLE_QUIET_MS);
             ctx.produce(broker, "produce-" + topic(size, count), topic(size, count), o.records(size), size).ifPresent(run -> {
                 throughputs.put(count, run.summary().mbPerSec());
                 cpuPerGb.put(count, run.cpuSecondsPerGb());
@@ -79,7 +79,7 @@ final class PartitionCountCase implements ScaleCase {
         for (ScaleContext.Reader reader : ScaleContext.Reader.values()) {
             Map<Integer, Double> reads = new LinkedHashMap<>();
             for (int count : o.counts()) {
-                DiskSettle.await(SETTLE_QUIET_MS);
+                ctx.settle(SETTLE_QUIET_MS);
                 ctx.consume(broker, reader, reader.logName + "-consume-" + topic(size, count), topic(size, count),
                     o.records(size), o.readWarmupRecords(size), size).ifPresent(read -> {
                         reads.put(count, read.mbPerSec());
@@ -95,7 +95,7 @@ final class PartitionCountCase implements ScaleCase {
             throws Exception {
         Map<Integer, Double> p99s = new LinkedHashMap<>();
         for (int count : o.counts()) {
-            DiskSettle.await(SETTLE_QUIET_MS);
+            ctx.settle(SETTLE_QUIET_MS);
             ctx.produceAtRate(broker, "latency-" + topic(size, count), topic(size, count), o.latencyWarmupRecords(size),
                 o.latencyRecords(size), size, o.latencyRate(size)).ifPresent(summary -> {
                     p99s.put(count, summary.p99Ms());
@@ -106,7 +106,7 @@ final class PartitionCountCase implements ScaleCase {
             Figure.Bar.fjordAtMost(1 + MAX_DEGRADATION));
         Map<Integer, Double> perfP99s = new LinkedHashMap<>();
         for (int count : o.counts()) {
-            DiskSettle.await(SETTLE_QUIET_MS);
+            ctx.settle(SETTLE_QUIET_MS);
             ctx.perfProduceAtRate(broker, "perf-latency-" + topic(size, count), topic(size, count), o.latencyWarmupRecords(size),
                 o.latencyRecords(size), size, o.latencyRate(size)).ifPresent(values -> {
                     perfP99s.put(count, values.get("p99Us"));

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -53,15 +54,23 @@ public final class Scale {
             System.exit(2);
             return;
         }
+        Optional<PageCacheBallast> ballast = options.cases().contains("partitions1000") && options.partitionCounts().fullPageCache()
+            ? PageCacheBallast.create(options.run().workDir()) : Optional.empty();
         ScaleContext.Shared shared = new ScaleContext.Shared(env, KafkaTools.create(env, options.run().workDir()), options,
-            new ScaleContext.Results(), new AtomicReference<>());
+            new ScaleContext.Results(), new AtomicReference<>(), ballast);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             BrokerProcess broker = shared.running().getAndSet(null);
             if (broker != null) {
                 broker.close();
             }
         }, "scale-shutdown"));
-        new Scale(options, shared).run();
+        try {
+            new Scale(options, shared).run();
+        } finally {
+            if (ballast.isPresent()) {
+                ballast.get().delete();
+            }
+        }
     }
 
     private void run() throws Exception {
@@ -86,6 +95,7 @@ public final class Scale {
         meta.add(String.format(Locale.ROOT, "run: %d round(s), each case Kafka then Fjord, %.1f minutes; raw samples in %s",
             options.rounds(), (System.nanoTime() - startNs) / 60e9, env.fjordHome().relativize(workDir.resolve("results.tsv"))));
         meta.add("settings: " + options.summary());
+        meta.add(PageCacheBallast.describe(shared.ballast()));
         meta.add("Kafka " + KafkaBrokerSpec.KAFKA_VERSION + " JVM: " + String.join(" ", KafkaBrokerSpec.DEFAULT_JVM_OPTIONS)
             + "; Fjord JVM: " + String.join(" ", FjordBrokerSpec.defaultJvmOptions(env.javaFeatureVersion())));
         meta.add("limits: open files (ulimit -n, inherited by brokers and tools) " + ProcStats.openFilesLimit()

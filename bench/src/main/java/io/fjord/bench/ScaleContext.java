@@ -22,7 +22,7 @@ final class ScaleContext {
 
     /** What all contexts of one run share. */
     record Shared(BenchEnvironment env, KafkaTools tools, ScaleOptions options, Results results,
-                  AtomicReference<BrokerProcess> running) {
+                  AtomicReference<BrokerProcess> running, Optional<PageCacheBallast> ballast) {
     }
 
     /** The run's samples and notes, in the order taken. */
@@ -67,6 +67,11 @@ final class ScaleContext {
         this.spec = spec;
         this.round = round;
         this.logDir = logDir;
+    }
+
+    /** Before a timed run: the page cache topped up (partitions1000 with --page-cache full), then a quiet disk. */
+    void settle(long quietMs) throws IOException, InterruptedException {
+        DiskSettle.await(shared.ballast(), quietMs);
     }
 
     BenchEnvironment env() {

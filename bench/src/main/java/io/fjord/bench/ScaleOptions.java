@@ -30,7 +30,7 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
      * {@code latencyRates} for {@code latencySeconds} (after a warm-up of a third of that).
      */
     record PartitionCounts(List<Integer> counts, List<Integer> sizes, Map<Integer, Long> recordsBySize, int warmupPercent,
-                           int readWarmupPercent, Map<Integer, Long> latencyRates, double latencySeconds) {
+                           int readWarmupPercent, Map<Integer, Long> latencyRates, double latencySeconds, boolean fullPageCache) {
         long records(int size) {
             Long records = recordsBySize.get(size);
             if (records == null) {
@@ -102,6 +102,8 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
           --latency-rates SIZE:N,...  fixed rate of the latency runs, rec/s (default 100:150000,1024:40000, about half of
                                     Kafka's full speed at 1,000 partitions here; smoke 100:20000,1024:5000)
           --latency-seconds S       counted seconds of each latency run (default 10; smoke 2)
+          --page-cache full|as-is   full (default; smoke as-is): before every timed run fill free memory with a clean
+                                    ballast file, as bench/compare.sh does (PageCacheBallast)
          idle:
           --connections N           client connections held open (default 5000; smoke 200)
           --max-pending N           connections in the connect/ApiVersions/Metadata handshake at once (default 32,
@@ -140,7 +142,8 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
                 args.intValue("warmup-percent", 50),
                 args.intValue("read-warmup-percent", 100),
                 CompareOptions.bySize("latency-rates", args.string("latency-rates", smoke ? "100:20000,1024:5000" : "100:150000,1024:40000")),
-                args.doubleValue("latency-seconds", smoke ? 2 : 10)),
+                args.doubleValue("latency-seconds", smoke ? 2 : 10),
+                CompareOptions.pageCache(args.string("page-cache", smoke ? "as-is" : "full"))),
             new Idle(args.intValue("connections", smoke ? 200 : 5_000), args.intValue("max-pending", 32),
                 args.doubleValue("idle-seconds", smoke ? 5 : 30), args.doubleValue("request-interval-seconds", 30),
                 args.longValue("idle-records", smoke ? 100_000 : 2_000_000)),
@@ -197,13 +200,14 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
     /** The options as a command line, for the report's "settings" line. */
     String summary() {
         return String.format(Locale.ROOT, "--cases %s --rounds %d --many-partitions %d --many-records %d --partition-counts %s --sizes %s "
-                + "--records %s --warmup-percent %d --read-warmup-percent %d --latency-rates %s --latency-seconds %s "
+                + "--records %s --warmup-percent %d --read-warmup-percent %d --latency-rates %s --latency-seconds %s --page-cache %s "
                 + "--connections %d --max-pending %d --idle-seconds %s "
                 + "--request-interval-seconds %s --idle-records %d "
                 + "--read-gb %s --evict %s%s", String.join(",", cases), rounds, manyPartitions.partitions(), manyPartitions.records(),
             join(partitionCounts.counts()), join(partitionCounts.sizes()), sizeSpec(partitionCounts::records),
             partitionCounts.warmupPercent(), partitionCounts.readWarmupPercent(),
-            sizeSpec(partitionCounts::latencyRate), partitionCounts.latencySeconds(), idle.connections(), idle.maxPendingHandshakes(),
+            sizeSpec(partitionCounts::latencyRate), partitionCounts.latencySeconds(), partitionCounts.fullPageCache() ? "full" : "as-is",
+            idle.connections(), idle.maxPendingHandshakes(),
             idle.idleSeconds(), idle.requestIntervalSeconds(), idle.producerRecords(), longRead.gigabytes(), longRead.evict(),
             run.smoke() ? " (--smoke)" : "");
     }

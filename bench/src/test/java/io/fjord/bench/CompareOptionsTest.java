@@ -24,6 +24,16 @@ class CompareOptionsTest {
         assertThat(options.readWarmupRecords(100)).isEqualTo(5_000_000);
         assertThat(options.latencyWarmupSeconds()).isEqualTo(3.0);
         assertThat(options.section()).isEqualTo("compare-results");
+        assertThat(options.fullPageCache()).isTrue();
+    }
+
+    @Test
+    void shouldLeaveThePageCacheAsItIsWhenAskedOrInASmokeRun() {
+        assertThat(CompareOptions.parse(new String[] {"--page-cache", "as-is"}, HOME).fullPageCache()).isFalse();
+        assertThat(CompareOptions.parse(new String[] {"--smoke"}, HOME).fullPageCache()).isFalse();
+        assertThat(CompareOptions.parse(new String[] {"--smoke", "--page-cache", "full"}, HOME).fullPageCache()).isTrue();
+        assertThatThrownBy(() -> CompareOptions.parse(new String[] {"--page-cache", "empty"}, HOME))
+            .hasMessageContaining("--page-cache takes full or as-is, not empty");
     }
 
     @Test

@@ -24,6 +24,7 @@ class ScaleOptionsTest {
         assertThat(options.partitionCounts().latencyRate(100)).isEqualTo(150_000);
         assertThat(options.partitionCounts().latencyRecords(1024)).isEqualTo(400_000);
         assertThat(options.partitionCounts().latencyWarmupRecords(1024)).isEqualTo(133_333);
+        assertThat(options.partitionCounts().fullPageCache()).isTrue();
         assertThat(options.idle().connections()).isEqualTo(5_000);
         assertThat(options.idle().idleSeconds()).isEqualTo(30);
         assertThat(options.longRead().bytes()).isEqualTo(20_000_000_000L);
@@ -37,6 +38,7 @@ class ScaleOptionsTest {
         ScaleOptions options = ScaleOptions.parse(new String[] {"--smoke", "--connections", "300", "--cases", "idle,read20g"}, HOME);
 
         assertThat(options.run().smoke()).isTrue();
+        assertThat(options.partitionCounts().fullPageCache()).isFalse();
         assertThat(options.cases()).containsExactly("idle", "read20g");
         assertThat(options.manyPartitions().partitions()).isEqualTo(1_000);
         assertThat(options.idle().connections()).isEqualTo(300);

@@ -1,10 +1,12 @@
 package io.fjord.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Where things are: the Fjord checkout ({@code -Dfjord.home}, set by the bench scripts), the JDK
@@ -70,16 +72,11 @@ record BenchEnvironment(Path fjordHome, Path javaHome, Path kafkaDistDir, Path b
 
     private static String memTotal() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return String.format("%.1f GiB", kb / 1024.0 / 1024.0);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
+            OptionalLong bytes = ProcStats.meminfoBytes("MemTotal:");
+            return bytes.isPresent() ? String.format("%.1f GiB", bytes.getAsLong() / 1024.0 / 1024.0 / 1024.0) : "unknown";
+        } catch (UncheckedIOException | NumberFormatException e) {
             return "unknown (" + e.getMessage() + ")";
         }
-        return "unknown";
     }
 
     private static String cpuModel() {

@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -65,7 +64,7 @@ final class PageCacheBallast {
      * {@link #MIN_BALLAST_BYTES} to spare (the reason is logged).
      */
     static Optional<PageCacheBallast> create(Path dir) throws IOException {
-        OptionalLong memTotal = meminfo("MemTotal:");
+        OptionalLong memTotal = ProcStats.meminfoBytes("MemTotal:");
         if (memTotal.isEmpty()) {
             Compare.log("page cache: /proc/meminfo unreadable; brokers write into whatever memory is free");
             return Optional.empty();
@@ -140,25 +139,6 @@ final class PageCacheBallast {
     }
 
     private static long freeBytes() throws IOException {
-        return meminfo("MemFree:").orElseThrow(() -> new IOException("MemFree missing from /proc/meminfo"));
-    }
-
-    /** A /proc/meminfo field in bytes, or empty when the file or the field is missing. */
-    static OptionalLong meminfo(String field) {
-        try {
-            return meminfo(Files.readAllLines(Path.of("/proc/meminfo")), field);
-        } catch (IOException e) {
-            return OptionalLong.empty();
-        }
-    }
-
-    static OptionalLong meminfo(List<String> lines, String field) {
-        for (String line : lines) {
-            if (line.startsWith(field)) {
-                String digits = line.substring(field.length()).replaceAll("[^0-9]", "");
-                return digits.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(digits) * 1024);
-            }
-        }
-        return OptionalLong.empty();
+        return ProcStats.meminfoBytes("MemFree:").orElseThrow(() -> new IOException("MemFree missing from /proc/meminfo"));
     }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * Reads a process's resident memory and CPU time, and the machine's CPU counters, from Linux
@@ -56,13 +57,24 @@ final class ProcStats {
     }
 
     static long parseRssBytes(String status) {
-        for (String line : status.split("\n")) {
-            if (line.startsWith("VmRSS:")) {
-                String[] parts = line.substring("VmRSS:".length()).trim().split("\\s+");
-                return Long.parseLong(parts[0]) * 1024L;
+        return parseKbField(status, "VmRSS:").orElse(-1);
+    }
+
+    /** A field of /proc/meminfo in bytes, or empty when the file or the field is missing. */
+    static OptionalLong meminfoBytes(String field) {
+        String meminfo = readOrNull(Path.of("/proc/meminfo"));
+        return meminfo == null ? OptionalLong.empty() : parseKbField(meminfo, field);
+    }
+
+    /** A {@code Name:  N kB} line of a /proc status-like file, in bytes; empty when the field is missing. */
+    static OptionalLong parseKbField(String text, String field) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(field)) {
+                String[] parts = line.substring(field.length()).trim().split("\\s+");
+                return OptionalLong.of(Long.parseLong(parts[0]) * 1024L);
             }
         }
-        return -1;
+        return OptionalLong.empty();
     }
 
     /** Entries of /proc/PID/fd (files, sockets, pipes), or -1 when the process is gone. */

@@ -6,6 +6,25 @@ import org.junit.jupiter.api.Test;
 
 class ProcStatsTest {
 
+    private static final String MEMINFO = """
+        MemTotal:       24683520 kB
+        MemFree:          446720 kB
+        MemAvailable:   23801856 kB
+        Cached:         23220224 kB
+        """;
+
+    @Test
+    void shouldReadAMeminfoFieldInBytes() {
+        assertThat(ProcStats.parseKbField(MEMINFO, "MemTotal:")).hasValue(24683520L * 1024);
+        assertThat(ProcStats.parseKbField(MEMINFO, "MemFree:")).hasValue(446720L * 1024);
+    }
+
+    @Test
+    void shouldTellAMissingMeminfoFieldFromAZeroOne() {
+        assertThat(ProcStats.parseKbField(MEMINFO, "SwapFree:")).isEmpty();
+        assertThat(ProcStats.parseKbField("SwapFree:  0 kB\n", "SwapFree:")).hasValue(0L);
+    }
+
     @Test
     void shouldReadVmRssInBytes() {
         assertThat(ProcStats.parseRssBytes("Name:\tjava\nVmHWM:\t  500 kB\nVmRSS:\t  384000 kB\n")).isEqualTo(384_000L * 1024);

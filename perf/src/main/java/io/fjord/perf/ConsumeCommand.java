@@ -1,6 +1,7 @@
 package io.fjord.perf;
 
 import io.fjord.common.Time;
+import io.fjord.perf.client.PerfClient;
 import io.fjord.perf.consume.ConsumeConfig;
 import io.fjord.perf.consume.ConsumePerf;
 import io.fjord.perf.consume.ConsumeResult;
@@ -75,16 +76,21 @@ final class ConsumeCommand implements Callable<Integer> {
         if (warmupRecords < 0) {
             throw new ParameterException(spec.commandLine(), "--warmup-records must be 0 or more, was " + warmupRecords);
         }
-        if (warmupRecords > 0) {
-            // Same JVM, same code paths, so the counted read runs compiled; its output is not reported.
-            ConsumeResult warmup = new ConsumePerf(config.withNumRecords(warmupRecords), new PrintWriter(Writer.nullWriter()), Time.SYSTEM).run();
-            if (!warmup.complete()) {
-                out.println("warm-up read only part of " + warmupRecords + " records: " + warmup.summaryLine());
-                out.flush();
-                return PerfMain.EXIT_FAILED;
+        ConsumeResult result;
+        try (PerfClient client = ConsumePerf.connect(config, Time.SYSTEM)) {
+            if (warmupRecords > 0) {
+                // Same JVM, same client, same code paths: the counted read runs compiled, on the warm-up's
+                // connection and receive buffer; the warm-up's output is not reported.
+                ConsumeResult warmup = new ConsumePerf(config.withNumRecords(warmupRecords), new PrintWriter(Writer.nullWriter()), Time.SYSTEM)
+                    .run(client);
+                if (!warmup.complete()) {
+                    out.println("warm-up read only part of " + warmupRecords + " records: " + warmup.summaryLine());
+                    out.flush();
+                    return PerfMain.EXIT_FAILED;
+                }
             }
+            result = new ConsumePerf(config, out, Time.SYSTEM).run(client);
         }
-        ConsumeResult result = new ConsumePerf(config, out, Time.SYSTEM).run();
         out.println(result.summaryLine());
         out.println(result.resultLine());
         out.flush();

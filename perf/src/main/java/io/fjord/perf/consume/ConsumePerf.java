@@ -82,18 +82,34 @@ public final class ConsumePerf implements ResponseListener {
         }
     }
 
+    /** Connects, reads and closes: one run on a client of its own. */
     public ConsumeResult run() {
+        try (PerfClient client = connect(config, time)) {
+            return run(client);
+        }
+    }
+
+    /**
+     * Reads on {@code client}, which the caller keeps open: a warm-up read and the counted read that
+     * follows it share one client, so the counted read starts with the connection, and the receive
+     * buffer grown to the largest Fetch answer, that a consumer in service has — a fresh 50 MB
+     * buffer costs tens of milliseconds of zeroing, a fixed cost no broker causes.
+     */
+    public ConsumeResult run(PerfClient client) {
+        TopicMetadata metadata = client.topicMetadata(config.topic(), false, METADATA_TIMEOUT_MS);
+        List<Leader> leaders = leaders(client, metadata, config.fetchSessions());
+        positions = new long[metadata.partitionCount()];
+        for (Leader leader : leaders) {
+            listEarliestOffsets(client, leader);
+        }
+        return consume(client, leaders);
+    }
+
+    /** A client whose receive limit fits the largest Fetch answer {@code config} can get. */
+    public static PerfClient connect(ConsumeConfig config, Time time) {
         int maxResponseBytes = (int) Math.min(Integer.MAX_VALUE - 8L, (long) Math.max(config.fetchMaxBytes(), config.maxPartitionFetchBytes()) + RESPONSE_SLACK_BYTES);
         ConnectionConfig connectionConfig = new ConnectionConfig(config.clientId(), 1, 1024 * 1024, maxResponseBytes, config.requestTimeoutMs());
-        try (PerfClient client = PerfClient.connect(config.bootstrap().host(), config.bootstrap().port(), connectionConfig, time)) {
-            TopicMetadata metadata = client.topicMetadata(config.topic(), false, METADATA_TIMEOUT_MS);
-            List<Leader> leaders = leaders(client, metadata, config.fetchSessions());
-            positions = new long[metadata.partitionCount()];
-            for (Leader leader : leaders) {
-                listEarliestOffsets(client, leader);
-            }
-            return consume(client, leaders);
-        }
+        return PerfClient.connect(config.bootstrap().host(), config.bootstrap().port(), connectionConfig, time);
     }
 
     private static List<Leader> leaders(PerfClient client, TopicMetadata metadata, boolean fetchSessions) {

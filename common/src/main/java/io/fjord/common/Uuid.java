@@ -39,4 +39,17 @@ public record Uuid(long mostSignificantBits, long leastSignificantBits) {
         buffer.putLong(mostSignificantBits).putLong(leastSignificantBits);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
     }
+
+    // equals and hashCode written out: a record's generated ones bootstrap through ObjectMethods on
+    // first use, spinning method handles that cost start-up ~10 ms (the broker compares ids while starting).
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Uuid that && mostSignificantBits == that.mostSignificantBits
+            && leastSignificantBits == that.leastSignificantBits;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Long.hashCode(mostSignificantBits) + Long.hashCode(leastSignificantBits);
+    }
 }

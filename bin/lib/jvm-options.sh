@@ -18,7 +18,7 @@
 # - Reflection through native accessors (jdk.reflect.useNativeAccessorOnly): since JDK 18 (JEP 416)
 #   every reflective constructor or method spins method-handle classes on its first call; start-up
 #   makes a few dozen such calls (security providers, Netty, the logger) and spinning them cost
-#   ~50 ms of a 0.5 s start on a 2-core machine. The broker calls nothing reflectively once serving,
+#   ~75 ms of a 0.47 s start on a 2-core machine (interleaved starts, docs/benchmarks.md). The broker calls nothing reflectively once serving,
 #   so the accessors' slower steady state costs nothing.
 
 fjord_cache_is_stale() {

@@ -41,7 +41,8 @@ public record Uuid(long mostSignificantBits, long leastSignificantBits) {
     }
 
     // equals and hashCode written out: a record's generated ones bootstrap through ObjectMethods on
-    // first use, spinning method handles that cost start-up ~10 ms (the broker compares ids while starting).
+    // first use, spinning method-handle classes on the main thread while the broker starts (it compares
+    // ids when it chooses the cluster id).
     @Override
     public boolean equals(Object other) {
         return other instanceof Uuid that && mostSignificantBits == that.mostSignificantBits

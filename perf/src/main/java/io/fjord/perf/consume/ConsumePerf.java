@@ -82,18 +82,12 @@ public final class ConsumePerf implements ResponseListener {
         }
     }
 
-    /** Connects, reads and closes: one run on a client of its own. */
-    public ConsumeResult run() {
-        try (PerfClient client = connect(config, time)) {
-            return run(client);
-        }
-    }
-
     /**
      * Reads on {@code client}, which the caller keeps open: a warm-up read and the counted read that
      * follows it share one client, so the counted read starts with the connection, and the receive
      * buffer grown to the largest Fetch answer, that a consumer in service has — a fresh 50 MB
-     * buffer costs tens of milliseconds of zeroing, a fixed cost no broker causes.
+     * buffer costs tens of milliseconds of zeroing, a fixed cost no broker causes. An answer to a
+     * previous run's fetch still in flight (one per leader at most) goes to that run's listener.
      */
     public ConsumeResult run(PerfClient client) {
         TopicMetadata metadata = client.topicMetadata(config.topic(), false, METADATA_TIMEOUT_MS);

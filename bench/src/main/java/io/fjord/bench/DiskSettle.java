@@ -22,13 +22,9 @@ final class DiskSettle {
      * with {@code discard} issues for a deleted 10 GB data dir, which held one start-up here for
      * 5 s before {@code main} — so the start-up figure measures the previous round, and the kernel's
      * writeback threads take a share of the 2 cores from the next tool run, whichever broker's it is.
-     * Gives up waiting after {@link #SETTLE_MAX_MS} and says so.
+     * Gives up waiting after {@link #SETTLE_MAX_MS} and says so. First tops the page cache up with
+     * {@code ballast} when there is one ({@code --page-cache full}).
      */
-    static void await(long quietMs) throws IOException, InterruptedException {
-        await(Optional.empty(), quietMs);
-    }
-
-    /** As {@link #await(long)}, after topping the page cache up with {@code ballast} when there is one. */
     static void await(Optional<PageCacheBallast> ballast, long quietMs) throws IOException, InterruptedException {
         if (ballast.isPresent()) {
             ballast.get().topUp();

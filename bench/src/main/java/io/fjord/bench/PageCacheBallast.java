@@ -87,20 +87,16 @@ final class PageCacheBallast {
     static String describe(Optional<PageCacheBallast> ballast) {
         return ballast.map(b -> String.format(Locale.ROOT, "page cache: full — before every timed run free memory was filled to %d MB "
                 + "with a clean ballast file (%.1f GB at most), so the brokers' writes recycled page-cache pages (PageCacheBallast)",
-                TARGET_FREE_BYTES >> 20, b.sizeBytes() / 1e9))
+                TARGET_FREE_BYTES >> 20, b.sizeBytes / 1e9))
             .orElse("page cache: as-is — the brokers' writes took whatever memory was free");
-    }
-
-    long sizeBytes() {
-        return sizeBytes;
     }
 
     /**
      * Writes ballast until free memory is at {@link #TARGET_FREE_BYTES}, then makes it clean; again
      * (at most {@link #PASSES} times) while the kernel's reclaim during the writeback freed more
-     * than {@link #SLACK_BYTES} behind it. Returns the bytes written.
+     * than {@link #SLACK_BYTES} behind it.
      */
-    long topUp() throws IOException {
+    void topUp() throws IOException {
         long startNs = System.nanoTime();
         long written = 0;
         for (int pass = 0; pass < PASSES && freeBytes() > TARGET_FREE_BYTES + SLACK_BYTES; pass++) {
@@ -110,7 +106,6 @@ final class PageCacheBallast {
             Compare.log(String.format(Locale.ROOT, "  page cache: wrote %.1f GB of ballast in %.1f s (free memory now %d MB)",
                 written / 1e9, (System.nanoTime() - startNs) / 1e9, freeBytes() >> 20));
         }
-        return written;
     }
 
     private long fill() throws IOException {

@@ -426,12 +426,12 @@ public final class Compare {
     }
 
     /**
-     * Broker CPU per GB a consumer read (its warm-up read included, as for producers) and the
+     * Broker CPU per GB a consumer read ({@code recordsRead}: its warm-up read included, as for producers) and the
      * machine's busy cores: with one client thread decoding every record, the read can be bound by
      * the client, and then the broker's cost is what tells brokers apart.
      */
-    private void recordReadCost(RoundContext ctx, String label, String tool, Load load, ProduceCase c, long records) {
-        double gb = (records + options.readWarmupRecords(c.size())) * (double) c.size() / 1e9;
+    private void recordReadCost(RoundContext ctx, String label, String tool, Load load, ProduceCase c, long recordsRead) {
+        double gb = recordsRead * (double) c.size() / 1e9;
         record(ctx, new Figure(CONSUME, label, tool + ": broker CPU per GB read", "CPU s/GB", Figure.Better.LOWER, Figure.Bar.NONE),
             load.brokerCpuSeconds() / gb);
         record(ctx, new Figure(CONSUME, label, tool + ": machine busy (broker + tool)", "cores", Figure.Better.INFO, Figure.Bar.NONE),
@@ -451,7 +451,7 @@ public final class Compare {
         }
         record(ctx, new Figure(CONSUME, label, "ConsumerPerformance fetch.MB.sec", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
             summary.get().fetchMbPerSec());
-        recordReadCost(ctx, label, "ConsumerPerformance", load, c, records);
+        recordReadCost(ctx, label, "ConsumerPerformance", load, c, records + options.readWarmupRecords(c.size()));
     }
 
     private void runAssignConsumer(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
@@ -469,7 +469,7 @@ public final class Compare {
             values.get().get("mb_per_s"));
         AssignConsumerPerf.forEachDiagnostic(values.get(), (d, value) ->
             record(ctx, new Figure(CONSUME, label, "assign consumer: " + d.figure(), d.unit(), Figure.Better.INFO, Figure.Bar.NONE), value));
-        recordReadCost(ctx, label, "assign consumer", load, c, records);
+        recordReadCost(ctx, label, "assign consumer", load, c, records + options.readWarmupRecords(c.size()));
     }
 
     private void runPerfConsumer(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
@@ -483,7 +483,8 @@ public final class Compare {
         }
         record(ctx, new Figure(CONSUME, label, "fjord perf consume (batch bytes)", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
             values.get().get("mbPerSec"));
-        recordReadCost(ctx, label, "fjord perf consume", load, c, records);
+        recordReadCost(ctx, label, "fjord perf consume", load, c,
+            FjordPerfTool.recordsRead(values.get(), records, options.readWarmupRecords(c.size())));
     }
 
     private void runEndToEnd(RoundContext ctx) throws Exception {

@@ -65,6 +65,16 @@ final class FjordPerfTool {
         return command;
     }
 
+    /**
+     * Records a consume run read in all: the counted {@code records} and its warm-up, which repeats
+     * until a minimum time and reports what it read ({@code warmupRecords}); the requested
+     * {@code warmupRecords} when the line has no such key.
+     */
+    static long recordsRead(Map<String, Double> values, long records, long warmupRecords) {
+        Double warmup = values.get("warmupRecords");
+        return records + (warmup != null ? warmup.longValue() : warmupRecords);
+    }
+
     /** The values of a finished run's last RESULT line; empty when the tool exited non-zero or printed none. */
     static Optional<Map<String, Double>> result(ChildProcess.Result run) {
         return run.exitCode() == 0 ? result(run.output()) : Optional.empty();

@@ -181,8 +181,8 @@ final class ScaleContext {
 
     /**
      * Reads {@code warmupRecords} and then {@code records} from the start of the topic with
-     * {@code reader} in one JVM (default fetch settings); the broker's CPU covers both reads. Empty
-     * (and noted) when the tool gave no result.
+     * {@code reader} in one JVM (default fetch settings; fjord perf repeats its warm-up for a minimum
+     * time); the broker's CPU covers every read. Empty (and noted) when the tool gave no result.
      */
     Optional<ConsumerRun> consume(BrokerProcess broker, Reader reader, String name, String topic, long records, long warmupRecords,
                                   int recordSize) throws IOException, InterruptedException {
@@ -199,7 +199,8 @@ final class ScaleContext {
             failed(reader.title + " " + name, run.result());
             return Optional.empty();
         }
-        return Optional.of(new ConsumerRun(values.get().get(reader.key), run, records + warmupRecords, recordSize, values.get()));
+        long read = reader == Reader.FJORD_PERF ? FjordPerfTool.recordsRead(values.get(), records, warmupRecords) : records + warmupRecords;
+        return Optional.of(new ConsumerRun(values.get().get(reader.key), run, read, recordSize, values.get()));
     }
 
     /** ProducerPerformance at a fixed rate, acks=1, after a warm-up at the same rate in the same JVM; empty (and noted) without a summary. */

@@ -21,6 +21,15 @@ class FjordPerfToolTest {
     }
 
     @Test
+    void aConsumeRunReadsItsReportedWarmupPassesToo() {
+        Map<String, Double> values = FjordPerfTool.result("RESULT records=5000001 bytes=549903005 seconds=0.171 warmupRecords=15000003 warmupPasses=3\n")
+            .orElseThrow();
+        assertThat(FjordPerfTool.recordsRead(values, 5_000_000, 5_000_000)).isEqualTo(20_000_003);
+        // A line without the key (an older tool): the requested warm-up.
+        assertThat(FjordPerfTool.recordsRead(Map.of("records", 5.0), 5_000_000, 2_000_000)).isEqualTo(7_000_000);
+    }
+
+    @Test
     void noResultLineIsNoResult() {
         assertThat(FjordPerfTool.result("fjord perf: Metadata for topic nope: UNKNOWN_TOPIC_OR_PARTITION\n")).isEmpty();
     }

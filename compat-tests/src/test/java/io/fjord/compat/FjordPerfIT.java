@@ -152,11 +152,14 @@ class FjordPerfIT {
 
         int sessionsBefore = broker.fetchSessionCount();
         Run session = consumeAllInSmallSteps(topic, 24_000);
-        assertThat(broker.fetchSessionCount()).as("the read opened one fetch session").isEqualTo(sessionsBefore + 1);
+        assertThat(Long.parseLong(session.result().get("incrementalFetches"))).as("fetches in the session: " + session)
+            .isPositive().isLessThan(Long.parseLong(session.result().get("fetches")));
+        assertThat(broker.fetchSessionCount()).as("the read closed its fetch session at the end").isEqualTo(sessionsBefore);
 
         Run sessionless = consumeAllInSmallSteps(topic, 24_000, "--no-fetch-session");
         assertThat(sessionless.result().get("bytes")).as("the same batches either way").isEqualTo(session.result().get("bytes"));
-        assertThat(broker.fetchSessionCount()).as("a sessionless read opens none").isEqualTo(sessionsBefore + 1);
+        assertThat(sessionless.result()).as("a sessionless read: " + sessionless).containsEntry("incrementalFetches", "0");
+        assertThat(broker.fetchSessionCount()).isEqualTo(sessionsBefore);
     }
 
     /**
@@ -196,10 +199,23 @@ class FjordPerfIT {
         records.forEach(record -> assertThat(record.value()).hasSize(100));
 
         // After a warm-up read the counted read starts again from the earliest offsets: all 20,000 again.
+        int sessionsBefore = broker.fetchSessionCount();
         Run consumed = perf("consume", "--bootstrap-server", broker.bootstrap(), "--topic", topic, "--num-records", "20000", "--check-crc",
             "--warmup-records", "5000");
         assertThat(consumed.exitCode()).as(consumed.toString()).isZero();
         assertThat(consumed.result()).as(consumed.toString()).containsEntry("records", "20000");
+        // One pass at least; the passes repeat for --warmup-ms (1 s by default), each 5,000 or a few batches more
+        // (an answer is counted whole).
+        int passes = Integer.parseInt(consumed.result().get("warmupPasses"));
+        assertThat(passes).as(consumed.toString()).isPositive();
+        assertThat(Long.parseLong(consumed.result().get("warmupRecords"))).as(consumed.toString()).isBetween(5_000L * passes, 20_000L * passes);
+        assertThat(broker.fetchSessionCount()).as("every pass closed its fetch session (%d passes)", passes).isEqualTo(sessionsBefore);
+
+        Run onePass = perf("consume", "--bootstrap-server", broker.bootstrap(), "--topic", topic, "--num-records", "20000",
+            "--warmup-records", "5000", "--warmup-ms", "0");
+        assertThat(onePass.exitCode()).as(onePass.toString()).isZero();
+        assertThat(onePass.result()).as(onePass.toString()).containsEntry("warmupPasses", "1").containsEntry("records", "20000");
+        assertThat(Long.parseLong(onePass.result().get("warmupRecords"))).as(onePass.toString()).isBetween(5_000L, 20_000L);
     }
 
     @Test

@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * fetches: after the first request only partitions whose offset moved are sent, and only
  * partitions with news come back — over many partitions, most of every sessionless request and
  * answer is partitions with nothing to say. {@code --no-fetch-session} fetches sessionless
- * (SessionEpoch -1, every partition in every request), as librdkafka and kafkajs do.
+ * (SessionEpoch -1, every partition in every request), as librdkafka and kafkajs do. The run ends
+ * by closing its sessions.
  *
  * <p>Full requests list the partitions in a rotating order so that no partition is always the one
  * the broker's byte limit cuts off (in a session the broker rotates them). A lost session starts a
@@ -57,6 +58,8 @@ public final class ConsumePerf implements ResponseListener {
     private final BatchCounter counter;
     private long[] positions;
     private long lastRecordNs;
+    private long fetches;
+    private long incrementalFetches;
 
     public ConsumePerf(ConsumeConfig config, PrintWriter out, Time time) {
         this.config = config;
@@ -96,7 +99,9 @@ public final class ConsumePerf implements ResponseListener {
         for (Leader leader : leaders) {
             listEarliestOffsets(client, leader);
         }
-        return consume(client, leaders);
+        ConsumeResult result = consume(client, leaders);
+        closeSessions(client, leaders);
+        return result;
     }
 
     /** A client whose receive limit fits the largest Fetch answer {@code config} can get. */
@@ -179,7 +184,35 @@ public final class ConsumePerf implements ResponseListener {
             }
         }
         double seconds = Math.max(0, lastRecordNs - startNs) / 1e9;
-        return new ConsumeResult(counter.records(), counter.bytes(), seconds, complete);
+        return new ConsumeResult(counter.records(), counter.bytes(), seconds, complete, fetches, incrementalFetches);
+    }
+
+    /**
+     * Ends each leader's fetch session, as Kafka's consumer does when it closes: a Fetch naming the
+     * session with the final epoch and no partitions, answered at once. A caller that reads again
+     * (warm-up passes) opens a new session each time; left open, they would fill the broker's
+     * session cache (1,000 slots by default, none evictable for two minutes) and leave other
+     * consumers on full fetches. After the counted read the timing has already ended.
+     */
+    private void closeSessions(PerfClient client, List<Leader> leaders) {
+        for (Leader leader : leaders) {
+            int sessionId = leader.session.openSessionId();
+            if (sessionId == 0) {
+                continue;
+            }
+            FetchRequestData request = new FetchRequestData()
+                .setReplicaId(CONSUMER_REPLICA_ID)
+                .setMaxWaitMs(0)
+                .setMinBytes(0)
+                .setMaxBytes(config.fetchMaxBytes())
+                .setIsolationLevel((byte) 0)
+                .setSessionId(sessionId)
+                .setSessionEpoch(FetchSessionState.FINAL_EPOCH)
+                .setTopics(List.of());
+            // Any answer will do: an error means the broker no longer has the session either.
+            client.sendAndWait(leader.connection, ApiMessageType.FETCH, leader.fetchVersion, request);
+            leader.session.lost();
+        }
     }
 
     private void sendFetch(Leader leader, long nowNs) {
@@ -213,6 +246,10 @@ public final class ConsumePerf implements ResponseListener {
             .setTopics(List.of(new FetchRequestData.FetchTopic().setTopic(config.topic()).setPartitions(partitions)));
         leader.connection.send(ApiMessageType.FETCH, leader.fetchVersion, request, true, this, leader, nowNs);
         leader.fetching = true;
+        fetches++;
+        if (!full) {
+            incrementalFetches++;
+        }
     }
 
     private FetchRequestData.FetchPartition fetchPartition(int partition) {

@@ -6,8 +6,10 @@ import java.util.Locale;
  * The figures of a consume run: records and record-batch bytes received (batch headers included,
  * as they came over the wire), over the time from the first Fetch sent to the last needed answer.
  * Megabytes are MiB. {@code complete} is false when the run timed out before {@code numRecords}.
+ * {@code fetches} counts the Fetch requests sent, {@code incrementalFetches} those that named an
+ * open fetch session and listed only the partitions that moved.
  */
-public record ConsumeResult(long records, long bytes, double seconds, boolean complete) {
+public record ConsumeResult(long records, long bytes, double seconds, boolean complete, long fetches, long incrementalFetches) {
 
     private static final double MIB = 1024.0 * 1024.0;
 
@@ -26,7 +28,7 @@ public record ConsumeResult(long records, long bytes, double seconds, boolean co
 
     /** One line for harnesses: {@code RESULT} then space-separated key=value pairs. */
     public String resultLine() {
-        return String.format(Locale.ROOT, "RESULT records=%d bytes=%d seconds=%.3f mbPerSec=%.2f recPerSec=%.1f",
-            records, bytes, seconds, mibPerSecond(), recordsPerSecond());
+        return String.format(Locale.ROOT, "RESULT records=%d bytes=%d seconds=%.3f mbPerSec=%.2f recPerSec=%.1f fetches=%d incrementalFetches=%d",
+            records, bytes, seconds, mibPerSecond(), recordsPerSecond(), fetches, incrementalFetches);
     }
 }

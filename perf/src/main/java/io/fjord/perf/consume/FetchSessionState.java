@@ -22,6 +22,8 @@ final class FetchSessionState {
     private static final int NO_SESSION = 0;
     private static final int SESSIONLESS_EPOCH = -1;
     private static final int INITIAL_EPOCH = 0;
+    /** A request naming a session with this epoch closes it (KIP-227's FINAL_EPOCH). */
+    static final int FINAL_EPOCH = -1;
 
     private final boolean enabled;
     private final boolean[] moved;
@@ -41,6 +43,11 @@ final class FetchSessionState {
     /** Whether the next request must list every partition. */
     boolean nextIsFull() {
         return !enabled || sessionId == NO_SESSION;
+    }
+
+    /** The session the broker keeps for this client, or 0 when there is none. */
+    int openSessionId() {
+        return enabled ? sessionId : NO_SESSION;
     }
 
     int requestSessionId() {

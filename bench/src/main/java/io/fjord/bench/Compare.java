@@ -44,11 +44,13 @@ public final class Compare {
     private final Map<String, Long> fixedRateByCase = new HashMap<>();
     private final AtomicReference<BrokerProcess> running = new AtomicReference<>();
     private Optional<PageCacheBallast> ballast = Optional.empty();
+    private final TcpCongestion tcp;
 
-    private Compare(CompareOptions options, BenchEnvironment env, KafkaTools tools) {
+    private Compare(CompareOptions options, BenchEnvironment env, KafkaTools tools, TcpCongestion tcp) {
         this.options = options;
         this.env = env;
         this.tools = tools;
+        this.tcp = tcp;
         this.perf = new FjordPerfTool(env);
     }
 
@@ -66,9 +68,24 @@ public final class Compare {
             System.exit(2);
             return;
         }
-        Compare compare = new Compare(options, env, KafkaTools.create(env, options.workDir()));
-        Runtime.getRuntime().addShutdownHook(new Thread(compare::stopRunningBroker, "compare-shutdown"));
-        compare.run();
+        TcpCongestion tcp;
+        try {
+            tcp = TcpCongestion.apply(options.tcpCongestion());
+        } catch (IllegalStateException e) {
+            System.err.println("compare: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Compare compare = new Compare(options, env, KafkaTools.create(env, options.workDir()), tcp);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            compare.stopRunningBroker();
+            tcp.restore();
+        }, "compare-shutdown"));
+        try {
+            compare.run();
+        } finally {
+            tcp.restore();
+        }
     }
 
     private void run() throws Exception {
@@ -102,6 +119,7 @@ public final class Compare {
             options.rounds(), minutes, env.fjordHome().relativize(options.workDir().resolve("results.tsv"))));
         meta.add("settings: " + commandLineSummary());
         meta.add(PageCacheBallast.describe(ballast));
+        meta.add(tcp.describe());
         meta.add("Kafka " + KafkaBrokerSpec.KAFKA_VERSION + " JVM: " + String.join(" ", KafkaBrokerSpec.DEFAULT_JVM_OPTIONS)
             + "; Fjord JVM: " + String.join(" ", FjordBrokerSpec.defaultJvmOptions(env.javaFeatureVersion())));
         Report.writeSection(options.doc(), options.section(), Report.markdown(options.title(), meta, samples, notes));
@@ -111,10 +129,10 @@ public final class Compare {
     private String commandLineSummary() {
         return String.format(Locale.ROOT, "--rounds %d --sizes %s --partitions %s --acks %s --records %s --warmup-percent %d "
                 + "--read-warmup-percent %d --latency-seconds %s --latency-warmup-seconds %s --e2e-messages %d --probe-seconds %s "
-                + "--probe-warmup-seconds %s%s", options.rounds(),
+                + "--probe-warmup-seconds %s --tcp-congestion %s%s", options.rounds(),
             join(options.sizes()), join(options.partitions()), String.join(",", options.acks()), recordsSpec(), options.warmupPercent(),
             options.readWarmupPercent(), options.latencySeconds(), options.latencyWarmupSeconds(), options.e2eMessages(),
-            options.probeSeconds(), options.probeWarmupSeconds(), options.smoke() ? " (--smoke)" : "");
+            options.probeSeconds(), options.probeWarmupSeconds(), options.tcpCongestion(), options.smoke() ? " (--smoke)" : "");
     }
 
     private String recordsSpec() {

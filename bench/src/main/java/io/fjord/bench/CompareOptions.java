@@ -19,7 +19,7 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
                       int e2eMessages, String e2eAcks, int probeRate, double probeSeconds, double probeWarmupSeconds,
                       Ports ports, double settleSeconds, long startTimeoutMs, long toolTimeoutSeconds,
                       Path workDir, Path doc, String section, String title, boolean smoke, boolean fjordPerf,
-                      boolean fullPageCache) {
+                      boolean fullPageCache, String tcpCongestion) {
 
     /** 127.0.0.1 ports: Kafka's client and controller listeners, Fjord's listener. */
     record Ports(int kafka, int kafkaController, int fjord) {
@@ -56,6 +56,8 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
           --page-cache full|as-is full (default): before every timed run, fill free memory with a clean ballast file in
                                   the work dir, so brokers' writes recycle page-cache pages as on a host in service
                                   (see PageCacheBallast); as-is: brokers write into whatever memory is free
+          --tcp-congestion NAME   set net.ipv4.tcp_congestion_control (e.g. cubic) for the run, put back after (root);
+                                  as-is (default) keeps the machine's (see TcpCongestion: BBR paces loopback reads)
           --work-dir DIR          logs, data and results.tsv (default bench/target/compare-TIMESTAMP)
           --doc FILE              markdown to update (default docs/benchmarks.md)
           --section NAME          marked section to replace (default compare-results; smoke compare-smoke)
@@ -99,7 +101,8 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
                 : "bench/compare.sh results (" + stamp + ")",
             smoke,
             yesNo(args.string("fjord-perf", "yes"), "--fjord-perf"),
-            pageCache(args.string("page-cache", smoke ? "as-is" : "full")));
+            pageCache(args.string("page-cache", smoke ? "as-is" : "full")),
+            TcpCongestion.option(args.string("tcp-congestion", TcpCongestion.AS_IS)));
         args.ensureAllUsed();
         options.check();
         return options;

@@ -54,15 +54,24 @@ public final class Scale {
             System.exit(2);
             return;
         }
+        TcpCongestion tcp;
+        try {
+            tcp = TcpCongestion.apply(options.run().tcpCongestion());
+        } catch (IllegalStateException e) {
+            System.err.println("scale: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Optional<PageCacheBallast> ballast = options.cases().contains("partitions1000") && options.partitionCounts().fullPageCache()
             ? PageCacheBallast.create(options.run().workDir()) : Optional.empty();
         ScaleContext.Shared shared = new ScaleContext.Shared(env, KafkaTools.create(env, options.run().workDir()), options,
-            new ScaleContext.Results(), new AtomicReference<>(), ballast);
+            new ScaleContext.Results(), new AtomicReference<>(), ballast, tcp);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             BrokerProcess broker = shared.running().getAndSet(null);
             if (broker != null) {
                 broker.close();
             }
+            tcp.restore();
         }, "scale-shutdown"));
         try {
             new Scale(options, shared).run();
@@ -70,6 +79,7 @@ public final class Scale {
             if (ballast.isPresent()) {
                 ballast.get().delete();
             }
+            tcp.restore();
         }
     }
 
@@ -96,6 +106,7 @@ public final class Scale {
             options.rounds(), (System.nanoTime() - startNs) / 60e9, env.fjordHome().relativize(workDir.resolve("results.tsv"))));
         meta.add("settings: " + options.summary());
         meta.add(PageCacheBallast.describe(shared.ballast()));
+        meta.add(shared.tcp().describe());
         meta.add("Kafka " + KafkaBrokerSpec.KAFKA_VERSION + " JVM: " + String.join(" ", KafkaBrokerSpec.DEFAULT_JVM_OPTIONS)
             + "; Fjord JVM: " + String.join(" ", FjordBrokerSpec.defaultJvmOptions(env.javaFeatureVersion())));
         meta.add("limits: open files (ulimit -n, inherited by brokers and tools) " + ProcStats.openFilesLimit()

@@ -22,7 +22,7 @@ final class ScaleContext {
 
     /** What all contexts of one run share. */
     record Shared(BenchEnvironment env, KafkaTools tools, ScaleOptions options, Results results,
-                  AtomicReference<BrokerProcess> running, Optional<PageCacheBallast> ballast) {
+                  AtomicReference<BrokerProcess> running, Optional<PageCacheBallast> ballast, TcpCongestion tcp) {
     }
 
     /** The run's samples and notes, in the order taken. */

@@ -81,7 +81,7 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
 
     /** Where and how: ports, time limits, output. */
     record Run(CompareOptions.Ports ports, long startTimeoutMs, long toolTimeoutSeconds, Path workDir, Path doc, String section,
-               String title, boolean smoke) {
+               String title, boolean smoke, String tcpCongestion) {
     }
 
     static final String USAGE = """
@@ -119,6 +119,8 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
           --kafka-port P, --kafka-controller-port P, --fjord-port P   (defaults 19092, 19093, 29092; always 127.0.0.1)
           --start-timeout-ms T      broker start and restart limit (default 600000)
           --tool-timeout-seconds T  (default 3600)
+          --tcp-congestion NAME     set net.ipv4.tcp_congestion_control (e.g. cubic) for the run, put back after (root);
+                                    as-is (default) keeps the machine's (see TcpCongestion: BBR paces loopback reads)
           --work-dir DIR            logs, data and results.tsv (default bench/target/scale-TIMESTAMP)
           --doc FILE                markdown to update (default docs/benchmarks.md)
           --section NAME            marked section to replace (default scale-results; smoke scale-smoke)
@@ -158,7 +160,8 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
                 args.string("section", smoke ? "scale-smoke" : "scale-results"),
                 smoke ? "Smoke run of bench/scale.sh (" + stamp + ") — proves the driver works; NOT results"
                     : "bench/scale.sh results (" + stamp + ")",
-                smoke));
+                smoke,
+                TcpCongestion.option(args.string("tcp-congestion", TcpCongestion.AS_IS))));
         args.ensureAllUsed();
         options.check();
         return options;
@@ -203,13 +206,13 @@ record ScaleOptions(List<String> cases, List<String> brokers, int rounds, ManyPa
                 + "--records %s --warmup-percent %d --read-warmup-percent %d --latency-rates %s --latency-seconds %s --page-cache %s "
                 + "--connections %d --max-pending %d --idle-seconds %s "
                 + "--request-interval-seconds %s --idle-records %d "
-                + "--read-gb %s --evict %s%s", String.join(",", cases), rounds, manyPartitions.partitions(), manyPartitions.records(),
+                + "--read-gb %s --evict %s --tcp-congestion %s%s", String.join(",", cases), rounds, manyPartitions.partitions(), manyPartitions.records(),
             join(partitionCounts.counts()), join(partitionCounts.sizes()), sizeSpec(partitionCounts::records),
             partitionCounts.warmupPercent(), partitionCounts.readWarmupPercent(),
             sizeSpec(partitionCounts::latencyRate), partitionCounts.latencySeconds(), partitionCounts.fullPageCache() ? "full" : "as-is",
             idle.connections(), idle.maxPendingHandshakes(),
             idle.idleSeconds(), idle.requestIntervalSeconds(), idle.producerRecords(), longRead.gigabytes(), longRead.evict(),
-            run.smoke() ? " (--smoke)" : "");
+            run.tcpCongestion(), run.smoke() ? " (--smoke)" : "");
     }
 
     /** SIZE:N pairs, one per record size, as --records and --latency-rates take them. */

@@ -25,6 +25,14 @@ class CompareOptionsTest {
         assertThat(options.latencyWarmupSeconds()).isEqualTo(3.0);
         assertThat(options.section()).isEqualTo("compare-results");
         assertThat(options.fullPageCache()).isTrue();
+        assertThat(options.tcpCongestion()).isEqualTo("as-is");
+    }
+
+    @Test
+    void shouldTakeACongestionControlByNameOnly() {
+        assertThat(CompareOptions.parse(new String[] {"--tcp-congestion", "cubic"}, HOME).tcpCongestion()).isEqualTo("cubic");
+        assertThatThrownBy(() -> CompareOptions.parse(new String[] {"--tcp-congestion", "cubic; reboot"}, HOME))
+            .hasMessageContaining("--tcp-congestion takes as-is or an algorithm name");
     }
 
     @Test

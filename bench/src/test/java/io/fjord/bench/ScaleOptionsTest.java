@@ -30,6 +30,8 @@ class ScaleOptionsTest {
         assertThat(options.longRead().bytes()).isEqualTo(20_000_000_000L);
         assertThat(options.longRead().records()).isEqualTo(20_000_000_000L / 1024);
         assertThat(options.run().section()).isEqualTo("scale-results");
+        assertThat(options.run().tcpCongestion()).isEqualTo("as-is");
+        assertThat(ScaleOptions.parse(new String[] {"--tcp-congestion", "cubic"}, HOME).summary()).contains("--tcp-congestion cubic");
         assertThat(options.run().workDir().toString()).startsWith("/tmp/fjord/bench/target/scale-");
     }
 

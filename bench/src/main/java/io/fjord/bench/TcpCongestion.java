@@ -53,8 +53,11 @@ final class TcpCongestion {
      */
     static TcpCongestion apply(String wanted) {
         Optional<String> current = read(SYSCTL);
-        if (AS_IS.equals(wanted) || current.isEmpty()) {
+        if (AS_IS.equals(wanted)) {
             return new TcpCongestion(current.orElse("unknown"), current.orElse("unknown"));
+        }
+        if (current.isEmpty()) {
+            throw new IllegalStateException("--tcp-congestion " + wanted + ": cannot read " + SYSCTL + " (Linux only)");
         }
         if (current.get().equals(wanted)) {
             return new TcpCongestion(wanted, wanted);

@@ -15,7 +15,7 @@ import java.util.Optional;
  * the fq qdisc, with a high-resolution timer per gap ({@code tcp_pace_kick}). On these VMs a timer
  * interrupt is dear, and a long loopback transfer, such as a 50 MB Fetch answer over 1,000
  * partitions, ran paced at BBR's estimate of a bandwidth the receiver itself set: by hand, one Fjord,
- * 1M × 1 KiB, `fjord perf consume` counted reads of 0.36–0.45 s at 1,000 partitions against
+ * 1M × 1 KiB, {@code fjord perf consume} counted reads of 0.36–0.45 s at 1,000 partitions against
  * 0.18–0.27 at 6 with BBR (24,000 pacing timers in one run), 0.28–0.31 against 0.22–0.36 with
  * cubic (none). Linux's own default is cubic. A value other than {@code as-is} needs root; the
  * brokers must start after it is set, as a listening socket passes its congestion control on to

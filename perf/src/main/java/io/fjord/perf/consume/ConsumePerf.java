@@ -196,7 +196,7 @@ public final class ConsumePerf implements ResponseListener {
      */
     private void closeSessions(PerfClient client, List<Leader> leaders) {
         for (Leader leader : leaders) {
-            int sessionId = leader.session.openSessionId();
+            int sessionId = leader.session.requestSessionId();
             if (sessionId == 0) {
                 continue;
             }

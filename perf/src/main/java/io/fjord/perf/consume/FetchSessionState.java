@@ -20,10 +20,10 @@ import java.util.Arrays;
 final class FetchSessionState {
 
     private static final int NO_SESSION = 0;
-    private static final int SESSIONLESS_EPOCH = -1;
-    private static final int INITIAL_EPOCH = 0;
-    /** A request naming a session with this epoch closes it (KIP-227's FINAL_EPOCH). */
+    /** KIP-227's FINAL_EPOCH: naming a session, it closes it; with SessionId 0, the request is sessionless. */
     static final int FINAL_EPOCH = -1;
+    private static final int SESSIONLESS_EPOCH = FINAL_EPOCH;
+    private static final int INITIAL_EPOCH = 0;
 
     private final boolean enabled;
     private final boolean[] moved;
@@ -45,11 +45,7 @@ final class FetchSessionState {
         return !enabled || sessionId == NO_SESSION;
     }
 
-    /** The session the broker keeps for this client, or 0 when there is none. */
-    int openSessionId() {
-        return enabled ? sessionId : NO_SESSION;
-    }
-
+    /** The session the broker keeps for this client (the next request names it), or 0 when there is none. */
     int requestSessionId() {
         return enabled ? sessionId : NO_SESSION;
     }

@@ -19,6 +19,13 @@ final class FjordPerfTool {
     /** bin/fjord perf's defaults: a small heap and the serial collector (no GC threads beside the loop). */
     static final List<String> JVM_OPTIONS = List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC");
 
+    /**
+     * How long the counted read of {@code fjord perf consume} lasts at least (passes from the earliest
+     * offsets, summed): one pass of 1M × 1 KiB takes 0.2-0.4 s here, and by hand the same read of the
+     * same broker varied from 0.21 to 0.63 s between runs, so a single pass is too short a window.
+     */
+    static final long READ_MEASURE_MS = 2000;
+
     private final BenchEnvironment env;
 
     FjordPerfTool(BenchEnvironment env) {
@@ -61,18 +68,20 @@ final class FjordPerfTool {
     List<String> consume(String bootstrap, String topic, long warmupRecords, long records, long timeoutMs) throws IOException {
         List<String> command = jvm("consume");
         command.addAll(List.of("--bootstrap-server", bootstrap, "--topic", topic, "--num-records", Long.toString(records),
-            "--warmup-records", Long.toString(warmupRecords), "--timeout-ms", Long.toString(timeoutMs)));
+            "--warmup-records", Long.toString(warmupRecords), "--measure-ms", Long.toString(READ_MEASURE_MS),
+            "--timeout-ms", Long.toString(timeoutMs)));
         return command;
     }
 
     /**
-     * Records a consume run read in all: the counted {@code records} and its warm-up, which repeats
-     * until a minimum time and reports what it read ({@code warmupRecords}); the requested
-     * {@code warmupRecords} when the line has no such key.
+     * Records a consume run read in all: the counted passes ({@code records}) and the warm-up
+     * ({@code warmupRecords}), both of which repeat until a minimum time and report what they read;
+     * the requested {@code records} and {@code warmupRecords} where the line has no such key.
      */
     static long recordsRead(Map<String, Double> values, long records, long warmupRecords) {
+        Double counted = values.get("records");
         Double warmup = values.get("warmupRecords");
-        return records + (warmup != null ? warmup.longValue() : warmupRecords);
+        return (counted != null ? counted.longValue() : records) + (warmup != null ? warmup.longValue() : warmupRecords);
     }
 
     /** The values of a finished run's last RESULT line; empty when the tool exited non-zero or printed none. */

@@ -21,12 +21,16 @@ class FjordPerfToolTest {
     }
 
     @Test
-    void aConsumeRunReadsItsReportedWarmupPassesToo() {
+    void aConsumeRunReadsItsReportedPassesAndWarmupPasses() {
         Map<String, Double> values = FjordPerfTool.result("RESULT records=5000001 bytes=549903005 seconds=0.171 warmupRecords=15000003 warmupPasses=3\n")
             .orElseThrow();
-        assertThat(FjordPerfTool.recordsRead(values, 5_000_000, 5_000_000)).isEqualTo(20_000_003);
-        // A line without the key (an older tool): the requested warm-up.
-        assertThat(FjordPerfTool.recordsRead(Map.of("records", 5.0), 5_000_000, 2_000_000)).isEqualTo(7_000_000);
+        assertThat(FjordPerfTool.recordsRead(values, 5_000_000, 5_000_000)).isEqualTo(20_000_004);
+        // Counted passes (--measure-ms): what they read in all.
+        Map<String, Double> passes = FjordPerfTool.result("RESULT records=15000000 passes=3 warmupRecords=5000000 warmupPasses=1\n")
+            .orElseThrow();
+        assertThat(FjordPerfTool.recordsRead(passes, 5_000_000, 5_000_000)).isEqualTo(20_000_000);
+        // A line without the keys (an older tool): what was asked for.
+        assertThat(FjordPerfTool.recordsRead(Map.of("mbPerSec", 5.0), 5_000_000, 2_000_000)).isEqualTo(7_000_000);
     }
 
     @Test

@@ -214,8 +214,20 @@ class FjordPerfIT {
         Run onePass = perf("consume", "--bootstrap-server", broker.bootstrap(), "--topic", topic, "--num-records", "20000",
             "--warmup-records", "5000", "--warmup-ms", "0");
         assertThat(onePass.exitCode()).as(onePass.toString()).isZero();
-        assertThat(onePass.result()).as(onePass.toString()).containsEntry("warmupPasses", "1").containsEntry("records", "20000");
+        assertThat(onePass.result()).as(onePass.toString()).containsEntry("warmupPasses", "1").containsEntry("records", "20000")
+            .containsEntry("passes", "1");
         assertThat(Long.parseLong(onePass.result().get("warmupRecords"))).as(onePass.toString()).isBetween(5_000L, 20_000L);
+
+        // --measure-ms repeats the counted read, each pass all 20,000 from the earliest offsets, and sums them.
+        Run measured = perf("consume", "--bootstrap-server", broker.bootstrap(), "--topic", topic, "--num-records", "20000",
+            "--check-crc", "--measure-ms", "300");
+        assertThat(measured.exitCode()).as(measured.toString()).isZero();
+        int countedPasses = Integer.parseInt(measured.result().get("passes"));
+        assertThat(countedPasses).as(measured.toString()).isPositive();
+        assertThat(measured.result()).as(measured.toString()).containsEntry("records", String.valueOf(20_000L * countedPasses))
+            .containsEntry("bytes", String.valueOf(Long.parseLong(onePass.result().get("bytes")) * countedPasses));
+        assertThat(broker.fetchSessionCount()).as("every counted pass closed its fetch session (%d passes)", countedPasses)
+            .isEqualTo(sessionsBefore);
     }
 
     @Test

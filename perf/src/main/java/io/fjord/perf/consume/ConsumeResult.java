@@ -26,6 +26,15 @@ public record ConsumeResult(long records, long bytes, double seconds, boolean co
             records, recordsPerSecond(), bytes / MIB, mibPerSecond(), seconds);
     }
 
+    /**
+     * This pass and {@code next} as one read: records, bytes, seconds and fetches summed (the time
+     * between passes is in neither), complete when both were.
+     */
+    public ConsumeResult plus(ConsumeResult next) {
+        return new ConsumeResult(records + next.records, bytes + next.bytes, seconds + next.seconds, complete && next.complete,
+            fetches + next.fetches, incrementalFetches + next.incrementalFetches);
+    }
+
     /** One line for harnesses: {@code RESULT} then space-separated key=value pairs. */
     public String resultLine() {
         return String.format(Locale.ROOT, "RESULT records=%d bytes=%d seconds=%.3f mbPerSec=%.2f recPerSec=%.1f fetches=%d incrementalFetches=%d",

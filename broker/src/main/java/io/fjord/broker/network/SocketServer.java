@@ -3,6 +3,7 @@ package io.fjord.broker.network;
 import io.fjord.broker.config.Endpoint;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -41,7 +42,7 @@ public final class SocketServer implements AutoCloseable {
 
     /** What the server needs to know to bind; built from the broker config. */
     public record Settings(List<Endpoint> listeners, int networkThreads, int maxRequestBytes, long idleTimeoutMs,
-                           int sendBufferBytes, int receiveBufferBytes) {
+                           int sendBufferBytes, int receiveBufferBytes, String tcpCongestionControl) {
     }
 
     private final Settings settings;
@@ -61,6 +62,11 @@ public final class SocketServer implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        String congestion = settings.tcpCongestionControl();
+        if (!congestion.isEmpty() && !epoll) {
+            throw new IllegalStateException("socket.tcp.congestion.control=" + congestion
+                + " needs Netty's epoll transport (Linux), which is not available here: " + Epoll.unavailabilityCause());
+        }
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fjord-acceptor"), ioFactory);
         workerGroup = new MultiThreadIoEventLoopGroup(settings.networkThreads(), new DefaultThreadFactory("fjord-network"), ioFactory);
         for (Endpoint endpoint : settings.listeners()) {
@@ -77,11 +83,26 @@ public final class SocketServer implements AutoCloseable {
             if (settings.receiveBufferBytes() > 0) {
                 bootstrap.childOption(ChannelOption.SO_RCVBUF, settings.receiveBufferBytes());
             }
-            Channel channel = bootstrap.bind(endpoint.bindHost(), endpoint.port()).sync().channel();
+            if (!congestion.isEmpty()) {
+                // On the listening socket, before it listens: accepted connections inherit it.
+                bootstrap.option(TcpCongestionControl.OPTION, TcpCongestionControl.value(congestion));
+            }
+            Channel channel;
+            try {
+                channel = bootstrap.bind(endpoint.bindHost(), endpoint.port()).sync().channel();
+            } catch (ChannelException e) {
+                // Binding fails with a BindException; a ChannelException is an option the kernel refused.
+                throw congestion.isEmpty() ? e : TcpCongestionControl.refused(congestion, e.getMessage());
+            }
             serverChannels.add(channel);
+            if (!congestion.isEmpty()) {
+                TcpCongestionControl.verify(channel, congestion);
+            }
             int port = ((InetSocketAddress) channel.localAddress()).getPort();
             boundEndpoints.add(endpoint.withPort(port));
-            LOG.info("Listening on {}://{}:{} ({})", endpoint.listenerName(), endpoint.bindHost(), port, epoll ? "epoll" : "nio");
+            LOG.info("Listening on {}://{}:{} ({}{})", endpoint.listenerName(), endpoint.bindHost(), port, epoll ? "epoll" : "nio",
+                epoll ? ", TCP congestion control " + TcpCongestionControl.current(channel)
+                    + (congestion.isEmpty() ? " (the machine's default)" : " (socket.tcp.congestion.control)") : "");
         }
         return List.copyOf(boundEndpoints);
     }

@@ -151,7 +151,8 @@ public final class FjordBroker implements AutoCloseable {
         ApiRegistry registry = new ApiRegistry();
         SocketServer.Settings settings = new SocketServer.Settings(config.listeners(), config.get(BrokerConfig.NUM_NETWORK_THREADS),
                 config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES), config.get(BrokerConfig.CONNECTIONS_MAX_IDLE_MS),
-                config.get(BrokerConfig.SOCKET_SEND_BUFFER_BYTES), config.get(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES));
+                config.get(BrokerConfig.SOCKET_SEND_BUFFER_BYTES), config.get(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES),
+                config.find(BrokerConfig.SOCKET_TCP_CONGESTION_CONTROL).orElse(""));
         socketServer = new SocketServer(settings, registry);
         List<Endpoint> advertised = new ArrayList<>(config.advertisedListeners());
         context = new BrokerContext(config, clusterId, advertised, controller, replicaManager, logManager,

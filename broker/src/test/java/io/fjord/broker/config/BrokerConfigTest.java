@@ -30,6 +30,11 @@ class BrokerConfigTest {
                 .hasMessageContaining("listeners");
         assertThatThrownBy(() -> BrokerConfig.parse(Map.of("log.message.timestamp.type", "Sometime")))
                 .hasMessageContaining("log.message.timestamp.type");
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of("socket.tcp.congestion.control", "Cubic!")))
+                .hasMessageContaining("socket.tcp.congestion.control").hasMessageContaining("Cubic!");
+        assertThat(BrokerConfig.parse(Map.of()).find(BrokerConfig.SOCKET_TCP_CONGESTION_CONTROL)).as("the machine's by default").isEmpty();
+        assertThat(BrokerConfig.parse(Map.of("socket.tcp.congestion.control", " cubic ")).find(BrokerConfig.SOCKET_TCP_CONGESTION_CONTROL))
+                .contains("cubic");
     }
 
     @Test

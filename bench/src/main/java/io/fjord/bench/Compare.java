@@ -45,6 +45,7 @@ public final class Compare {
     private final AtomicReference<BrokerProcess> running = new AtomicReference<>();
     private Optional<PageCacheBallast> ballast = Optional.empty();
     private final TcpCongestion tcp;
+    private HostStalls.Result stallsBefore;
 
     private Compare(CompareOptions options, BenchEnvironment env, KafkaTools tools, TcpCongestion tcp) {
         this.options = options;
@@ -91,6 +92,7 @@ public final class Compare {
     private void run() throws Exception {
         long startNs = System.nanoTime();
         log("work dir " + options.workDir());
+        stallsBefore = HostStalls.measureForReport("before the run");
         if (options.fullPageCache()) {
             ballast = PageCacheBallast.create(options.workDir());
         }
@@ -114,12 +116,15 @@ public final class Compare {
             }
         }
         double minutes = (System.nanoTime() - startNs) / 60e9;
+        HostStalls.Result stallsAfter = HostStalls.measureForReport("after the run");
         List<String> meta = new ArrayList<>(env.describeMachine());
         meta.add(String.format(Locale.ROOT, "run: %d round(s) A/B (Kafka then Fjord), %.1f minutes; raw samples in %s",
             options.rounds(), minutes, env.fjordHome().relativize(options.workDir().resolve("results.tsv"))));
         meta.add("settings: " + commandLineSummary());
         meta.add(PageCacheBallast.describe(ballast));
         meta.add(tcp.describe());
+        meta.add(stallsBefore.describe("before the run"));
+        meta.add(stallsAfter.describe("after it"));
         meta.add("Kafka " + KafkaBrokerSpec.KAFKA_VERSION + " JVM: " + String.join(" ", KafkaBrokerSpec.DEFAULT_JVM_OPTIONS)
             + "; Fjord JVM: " + String.join(" ", FjordBrokerSpec.defaultJvmOptions(env.javaFeatureVersion())));
         Report.writeSection(options.doc(), options.section(), Report.markdown(options.title(), meta, samples, notes));

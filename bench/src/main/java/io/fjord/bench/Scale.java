@@ -87,6 +87,7 @@ public final class Scale {
         long startNs = System.nanoTime();
         Path workDir = options.run().workDir();
         Compare.log("work dir " + workDir);
+        HostStalls.Result stallsBefore = HostStalls.measureForReport("before the run");
         if (options.brokers().contains("fjord")) {
             // Every measured Fjord start maps bin/fjord's start-up cache, as every start after a user's first does.
             FjordBrokerSpec.primeStartupCache(shared.env(), workDir.resolve("fjord-prime"), options.run().ports().fjord(),
@@ -101,12 +102,15 @@ public final class Scale {
             }
         }
         BenchEnvironment env = shared.env();
+        HostStalls.Result stallsAfter = HostStalls.measureForReport("after the run");
         List<String> meta = new ArrayList<>(env.describeMachine());
         meta.add(String.format(Locale.ROOT, "run: %d round(s), each case Kafka then Fjord, %.1f minutes; raw samples in %s",
             options.rounds(), (System.nanoTime() - startNs) / 60e9, env.fjordHome().relativize(workDir.resolve("results.tsv"))));
         meta.add("settings: " + options.summary());
         meta.add(PageCacheBallast.describe(shared.ballast()));
         meta.add(shared.tcp().describe());
+        meta.add(stallsBefore.describe("before the run"));
+        meta.add(stallsAfter.describe("after it"));
         meta.add("Kafka " + KafkaBrokerSpec.KAFKA_VERSION + " JVM: " + String.join(" ", KafkaBrokerSpec.DEFAULT_JVM_OPTIONS)
             + "; Fjord JVM: " + String.join(" ", FjordBrokerSpec.defaultJvmOptions(env.javaFeatureVersion())));
         meta.add("limits: open files (ulimit -n, inherited by brokers and tools) " + ProcStats.openFilesLimit()

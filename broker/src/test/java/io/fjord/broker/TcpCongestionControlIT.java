@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,7 @@ class TcpCongestionControlIT {
     }
 
     private static String ss(String... filter) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("ss", "-tinH"));
+        List<String> command = new ArrayList<>(List.of("ss", "-tinH"));
         command.addAll(List.of(filter));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

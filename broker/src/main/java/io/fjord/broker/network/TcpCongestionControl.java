@@ -17,10 +17,11 @@ import java.util.Arrays;
  *
  * <p>Why a broker wants it: congestion control governs what the broker sends, and a broker sends
  * fetch responses of up to {@code fetch.max.bytes}. Machines that default to BBR without the fq
- * qdisc pace every such flow with a kernel timer per burst, loopback included; on this project's
- * benchmark machines a 1M × 1 KiB read over 1,000 partitions ran at 1.7-2.9 GB/s that way and at
- * 3.3-5.2 GB/s with cubic (docs/benchmarks.md). What clients send (produce requests) follows their
- * own sockets' setting, not this one.
+ * qdisc pace every such flow with a kernel timer per burst, loopback included, at the connection's
+ * bandwidth estimate; on this project's benchmark machines a 1M × 1 KiB read over 1,000 partitions
+ * ran at 1.7-3.7 GB/s (median 3.0) that way and at 2.8-4.1 (median 3.4) with cubic set here, while
+ * 6 partitions read faster with BBR (median 4.3 against 3.8; docs/benchmarks.md). What clients send
+ * (produce requests) follows their own sockets' setting, not this one.
  */
 final class TcpCongestionControl {
 

@@ -31,7 +31,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * responses of the counted read and their mean size, from the client's own {@code fetch-total} and
  * {@code bytes-consumed-total} metrics.
  * With {@code --warmup-records N} the same consumer first reads N records from the beginning, uncounted,
- * then seeks to the beginning again, so the counted read runs in a warm JVM.
+ * then seeks to the beginning again, so the counted read runs in a warm JVM; with {@code --warmup-max-ms MS} that
+ * warm-up read repeats while its last pass spent more than {@link Jit#QUIET_SHARE} of its time compiling, for at most MS
+ * ({@code warmup_passes}). {@code jit_share} is the counted read's compile time over its wall time, and
+ * {@code fetch_latency_ms} the client's own {@code fetch-latency-avg} (request sent to response read, its last minute).
  * Runs as its own JVM, started by {@link Compare}.
  */
 public final class AssignConsumerPerf {
@@ -50,7 +53,10 @@ public final class AssignConsumerPerf {
         new Diagnostic("poll_thread_runnable", "poll thread runnable, waiting for a CPU", "share"),
         new Diagnostic("poll_thread_kernel", "poll thread CPU in the kernel", "share"),
         new Diagnostic("client_cores", "client JVM CPU", "cores"),
-        new Diagnostic("bytes_per_fetch", "bytes per fetch response", "bytes"));
+        new Diagnostic("bytes_per_fetch", "bytes per fetch response", "bytes"),
+        new Diagnostic("fetch_latency_ms", "fetch latency (client's average)", "ms"),
+        new Diagnostic("jit_share", "JIT compiling during the counted read", "share"),
+        new Diagnostic("warmup_passes", "warm-up passes until the JIT was quiet", "passes"));
 
     private AssignConsumerPerf() {
     }
@@ -72,6 +78,7 @@ public final class AssignConsumerPerf {
         long wanted = args.longValue("records", 1_000_000);
         long timeoutMs = args.longValue("timeout-ms", 10_000);
         long warmup = args.longValue("warmup-records", 0);
+        long warmupMaxMs = args.longValue("warmup-max-ms", 0);
         args.ensureAllUsed();
 
         Properties props = new Properties();
@@ -89,9 +96,18 @@ public final class AssignConsumerPerf {
                 partitions.add(new TopicPartition(topic, p.partition()));
             }
             consumer.assign(partitions);
+            int warmupPasses = 0;
             if (warmup > 0) {
-                consumer.seekToBeginning(partitions);
-                read(consumer, warmup, timeoutMs);
+                long warmupStartNs = System.nanoTime();
+                double jitShare;
+                do {
+                    long passStartNs = System.nanoTime();
+                    long passStartJitMs = Jit.totalMs();
+                    consumer.seekToBeginning(partitions);
+                    read(consumer, warmup, timeoutMs);
+                    warmupPasses++;
+                    jitShare = (Jit.totalMs() - passStartJitMs) * 1e6 / Math.max(1, System.nanoTime() - passStartNs);
+                } while (jitShare > Jit.QUIET_SHARE && System.nanoTime() - warmupStartNs < TimeUnit.MILLISECONDS.toNanos(warmupMaxMs));
                 startNs = System.nanoTime();
                 startCpuNs = threads.getCurrentThreadCpuTime();
                 startUserNs = threads.getCurrentThreadUserTime();
@@ -101,6 +117,7 @@ public final class AssignConsumerPerf {
             long selfPid = ProcessHandle.current().pid();
             long startRunDelayNs = ProcStats.threadRunQueueDelayNs();
             double startProcessCpuSeconds = ProcStats.cpuSeconds(selfPid);
+            long startJitMs = Jit.totalMs();
             consumer.seekToBeginning(partitions);
             Read read = read(consumer, wanted, timeoutMs);
             long wallNs = System.nanoTime() - startNs;
@@ -121,8 +138,11 @@ public final class AssignConsumerPerf {
                     (endProcessCpuSeconds - startProcessCpuSeconds) / (wallNs / 1e9)));
             }
             scheduler.append(String.format(java.util.Locale.ROOT, " poll_thread_kernel=%.3f", pollThreadKernel));
+            scheduler.append(String.format(java.util.Locale.ROOT, " jit_share=%.3f warmup_passes=%d",
+                (Jit.totalMs() - startJitMs) * 1e6 / wallNs, warmupPasses));
             if (fetches > 0) {
-                scheduler.append(String.format(java.util.Locale.ROOT, " fetches=%.0f bytes_per_fetch=%.0f", fetches, fetchedBytes / fetches));
+                scheduler.append(String.format(java.util.Locale.ROOT, " fetches=%.0f bytes_per_fetch=%.0f fetch_latency_ms=%.3f", fetches,
+                    fetchedBytes / fetches, metric(consumer, "fetch-latency-avg")));
             }
             System.out.printf(java.util.Locale.ROOT,
                 "RESULT records=%d bytes=%d seconds=%.3f mb_per_s=%.2f records_per_s=%.1f poll_thread_busy=%.3f%s%n",

@@ -463,8 +463,8 @@ public final class Compare {
 
     private void runConsumerPerformance(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
         Load load = timedLoad(ctx, "consume-" + c.topic(),
-            tools.warmedConsumerPerformance(ctx.spec().bootstrap(), c.topic(), options.readWarmupRecords(c.size()), records,
-                options.consumerTimeoutMs()));
+            tools.warmedConsumerPerformance(ctx.spec().bootstrap(), c.topic(), options.readWarmupRecords(c.size()), Jit.WARMUP_MAX_MS,
+                records, options.consumerTimeoutMs()));
         ChildProcess.Result result = load.result();
         Optional<ToolOutputs.ConsumerSummary> summary = ToolOutputs.consumer(result.output());
         if (summary.isEmpty() || summary.get().messages() < records) {
@@ -474,13 +474,18 @@ public final class Compare {
         }
         record(ctx, new Figure(CONSUME, label, "ConsumerPerformance fetch.MB.sec", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
             summary.get().fetchMbPerSec());
-        recordReadCost(ctx, label, "ConsumerPerformance", load, c, records + options.readWarmupRecords(c.size()));
+        Map<String, Double> warmup = ToolOutputs.probeResult(result.output()).orElse(Map.of());
+        if (warmup.containsKey("jit_share")) {
+            record(ctx, new Figure(CONSUME, label, "ConsumerPerformance: JIT compiling during the counted read", "share", Figure.Better.INFO,
+                Figure.Bar.NONE), warmup.get("jit_share"));
+        }
+        recordReadCost(ctx, label, "ConsumerPerformance", load, c, ToolOutputs.recordsRead(warmup, records, options.readWarmupRecords(c.size())));
     }
 
     private void runAssignConsumer(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {
         Load load = timedLoad(ctx, "assign-consume-" + c.topic(), tools.probe(AssignConsumerPerf.class,
             List.of("--bootstrap", ctx.spec().bootstrap(), "--topic", c.topic(), "--records", Long.toString(records),
-                "--warmup-records", Long.toString(options.readWarmupRecords(c.size())),
+                "--warmup-records", Long.toString(options.readWarmupRecords(c.size())), "--warmup-max-ms", Long.toString(Jit.WARMUP_MAX_MS),
                 "--timeout-ms", Long.toString(options.consumerTimeoutMs()))));
         ChildProcess.Result result = load.result();
         Optional<Map<String, Double>> values = ToolOutputs.probeResult(result.output());
@@ -492,7 +497,7 @@ public final class Compare {
             values.get().get("mb_per_s"));
         AssignConsumerPerf.forEachDiagnostic(values.get(), (d, value) ->
             record(ctx, new Figure(CONSUME, label, "assign consumer: " + d.figure(), d.unit(), Figure.Better.INFO, Figure.Bar.NONE), value));
-        recordReadCost(ctx, label, "assign consumer", load, c, records + options.readWarmupRecords(c.size()));
+        recordReadCost(ctx, label, "assign consumer", load, c, ToolOutputs.recordsRead(values.get(), records, options.readWarmupRecords(c.size())));
     }
 
     private void runPerfConsumer(RoundContext ctx, ProduceCase c, String label, long records) throws Exception {

@@ -38,7 +38,8 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
           --warmup-percent P      producer warm-up before counting, as % of the records, in the tool's own JVM (default 50:
                                   after 10 % the tool's JIT still compiled through the counted run)
           --read-warmup-percent P consumer warm-up: the same tool JVM first reads P % of the records from the start,
-                                  uncounted, then the counted read starts again at offset 0 (default 100: steady state)
+                                  uncounted, then the counted read starts again at offset 0 (default 100); the Java
+                                  consumers repeat that read while their JIT still compiles (at most 30 s): steady state
           --latency-seconds S     length of the fixed-rate latency run (default 15; smoke 2), after
           --latency-warmup-seconds S  at the same rate in the same JVM (default 3; smoke 1)
           --latency-rate R        records/s for the latency run (default: half of Kafka's measured max per case)

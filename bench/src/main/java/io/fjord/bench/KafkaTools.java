@@ -48,18 +48,20 @@ final class KafkaTools {
     }
 
     /**
-     * Copies {@link WarmedTool} (JDK-only) into a class directory of its own, so it runs
+     * Copies {@link WarmedTool} and {@link Jit} (JDK-only) into a class directory of their own, so they run
      * on Kafka's tools class path without the bench jar's copy of kafka-clients and its logging binding.
      */
     private static Path copyWrapper(Path dir) throws IOException {
-        String resource = WarmedTool.class.getName().replace('.', '/') + ".class";
-        Path target = dir.resolve(resource);
-        Files.createDirectories(target.getParent());
-        try (InputStream in = KafkaTools.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("missing " + resource + " in the bench jar");
+        for (Class<?> c : List.of(WarmedTool.class, Jit.class)) {
+            String resource = c.getName().replace('.', '/') + ".class";
+            Path target = dir.resolve(resource);
+            Files.createDirectories(target.getParent());
+            try (InputStream in = KafkaTools.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException("missing " + resource + " in the bench jar");
+                }
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         }
         return dir;
     }
@@ -92,27 +94,33 @@ final class KafkaTools {
      */
     List<String> warmedProducerPerformance(String bootstrap, String topic, long warmupRecords, long records, int recordSize,
                                            long throughputPerSec, String acks) {
-        return warmed(WarmedTool.PRODUCER_PERFORMANCE, List.of("--num-records=" + warmupRecords),
+        return warmed(WarmedTool.PRODUCER_PERFORMANCE, List.of("--num-records=" + warmupRecords), List.of(),
             producerArgs(bootstrap, topic, records, recordSize, throughputPerSec, acks));
     }
 
     /**
      * {@code ConsumerPerformance} (it always subscribes with a consumer group) reading {@code warmupMessages}
-     * in a group of its own first, in the same JVM; the counted group then reads from the start.
+     * in a group of its own first, in the same JVM, repeated in new groups while the JIT still compiles (for at most
+     * {@code warmupMaxMs}; 0: one pass); the counted group then reads from the start.
      */
-    List<String> warmedConsumerPerformance(String bootstrap, String topic, long warmupMessages, long messages, long timeoutMs) {
+    List<String> warmedConsumerPerformance(String bootstrap, String topic, long warmupMessages, long warmupMaxMs, long messages,
+                                           long timeoutMs) {
         String group = "bench-" + topic + "-" + System.nanoTime();
         List<String> args = List.of("--bootstrap-server", bootstrap, "--topic", topic, "--messages", Long.toString(messages),
             "--timeout", Long.toString(timeoutMs), "--group", group);
-        return warmed(WarmedTool.CONSUMER_PERFORMANCE, List.of("--messages=" + warmupMessages, "--group=" + group + "-warmup"), args);
+        List<String> repeat = warmupMaxMs > 0
+            ? List.of("--warmup-until-quiet-ms", Long.toString(warmupMaxMs), "--warmup-vary", "--group") : List.of();
+        return warmed(WarmedTool.CONSUMER_PERFORMANCE, List.of("--messages=" + warmupMessages, "--group=" + group + "-warmup"), repeat,
+            args);
     }
 
-    private List<String> warmed(String tool, List<String> warmupSets, List<String> toolArgs) {
+    private List<String> warmed(String tool, List<String> warmupSets, List<String> wrapperOptions, List<String> toolArgs) {
         List<String> command = kafkaJvm(WarmedTool.class.getName(), env.kafkaClasspath() + ":" + wrapperClasses);
         command.addAll(List.of("--tool", tool));
         for (String set : warmupSets) {
             command.addAll(List.of("--warmup-set", set));
         }
+        command.addAll(wrapperOptions);
         command.add("--");
         command.addAll(toolArgs);
         return command;

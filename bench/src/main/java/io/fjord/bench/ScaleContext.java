@@ -189,7 +189,7 @@ final class ScaleContext {
         List<String> command = switch (reader) {
             case ASSIGN -> tools().probe(AssignConsumerPerf.class, List.of("--bootstrap", spec.bootstrap(), "--topic", topic,
                 "--records", Long.toString(records), "--warmup-records", Long.toString(warmupRecords),
-                "--timeout-ms", Long.toString(CONSUMER_TIMEOUT_MS)));
+                "--warmup-max-ms", Long.toString(Jit.WARMUP_MAX_MS), "--timeout-ms", Long.toString(CONSUMER_TIMEOUT_MS)));
             case FJORD_PERF -> new FjordPerfTool(env()).consume(spec.bootstrap(), topic, warmupRecords, records, CONSUMER_TIMEOUT_MS);
         };
         ToolRun run = measured(broker, name, command);
@@ -199,7 +199,8 @@ final class ScaleContext {
             failed(reader.title + " " + name, run.result());
             return Optional.empty();
         }
-        long read = reader == Reader.FJORD_PERF ? FjordPerfTool.recordsRead(values.get(), records, warmupRecords) : records + warmupRecords;
+        long read = reader == Reader.FJORD_PERF ? FjordPerfTool.recordsRead(values.get(), records, warmupRecords)
+            : ToolOutputs.recordsRead(values.get(), records, warmupRecords);
         return Optional.of(new ConsumerRun(values.get().get(reader.key), run, read, recordSize, values.get()));
     }
 

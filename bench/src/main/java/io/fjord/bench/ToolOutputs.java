@@ -79,6 +79,14 @@ final class ToolOutputs {
         return keyValueLine(output, "RESULT");
     }
 
+    /**
+     * Records a consumer tool read in all: the counted read and each warm-up pass its RESULT line's
+     * {@code warmup_passes} counts (one when the line does not say).
+     */
+    static long recordsRead(Map<String, Double> values, long records, long warmupRecords) {
+        return records + warmupRecords * Math.round(values.getOrDefault("warmup_passes", 1.0));
+    }
+
     /** The first line "TAG key=value key=value ..." with numeric values; empty when absent. */
     static Optional<Map<String, Double>> keyValueLine(String output, String tag) {
         String prefix = tag + " ";

@@ -14,7 +14,15 @@ import java.util.List;
  * against one Fjord: p99 541 ms cold, 5 ms warmed) and a 2-second consumer run is half JIT time.
  * The counted run's summary is the last one printed, which is what the harness parses.
  *
- * <pre>WarmedTool --tool CLASS [--warmup-set OPTION=VALUE]... -- TOOL-ARGUMENTS</pre>
+ * <p>With {@code --warmup-until-quiet-ms MS} the warm-up repeats while its last pass spent more than
+ * {@link Jit#QUIET_SHARE} of its wall time compiling, for at most MS in all; {@code --warmup-vary OPTION} names the
+ * option whose value gets {@code -2}, {@code -3}, ... on the repeats (a consumer group: a new group reads from the
+ * start again). One pass is not enough for a consumer on these 2 cores: after ConsumerPerformance has read 5M
+ * records once, its C2 compiler thread still takes most of a core through the counted read. The last line,
+ * {@code RESULT warmup_passes=N jit_share=S}, gives the passes and the counted run's compile time over its wall time.
+ *
+ * <pre>WarmedTool --tool CLASS [--warmup-set OPTION=VALUE]... [--warmup-until-quiet-ms MS --warmup-vary OPTION]
+ *     -- TOOL-ARGUMENTS</pre>
  *
  * <p>Only the JDK is referenced at compile time: the class runs on Kafka's own tools class path
  * (the harness copies it into a class directory of its own), so the tool under test is exactly kafka-tools.
@@ -30,17 +38,32 @@ public final class WarmedTool {
     public static void main(String[] args) throws Exception {
         int separator = Arrays.asList(args).indexOf("--");
         if (separator < 2 || !args[0].equals("--tool")) {
-            System.err.println("usage: WarmedTool --tool CLASS [--warmup-set OPTION=VALUE]... -- TOOL-ARGUMENTS");
+            System.err.println("usage: WarmedTool --tool CLASS [--warmup-set OPTION=VALUE]... "
+                + "[--warmup-until-quiet-ms MS --warmup-vary OPTION] -- TOOL-ARGUMENTS");
             System.exit(2);
         }
         String tool = args[1];
         List<String> sets = new ArrayList<>();
+        long untilQuietMs = 0;
+        String vary = null;
         for (int i = 2; i < separator; i += 2) {
-            if (!args[i].equals("--warmup-set") || i + 1 >= separator) {
-                System.err.println("expected --warmup-set OPTION=VALUE, got " + args[i]);
+            if (i + 1 >= separator) {
+                System.err.println("missing a value after " + args[i]);
                 System.exit(2);
             }
-            sets.add(args[i + 1]);
+            switch (args[i]) {
+                case "--warmup-set" -> sets.add(args[i + 1]);
+                case "--warmup-until-quiet-ms" -> untilQuietMs = Long.parseLong(args[i + 1]);
+                case "--warmup-vary" -> vary = args[i + 1];
+                default -> {
+                    System.err.println("expected --warmup-set, --warmup-until-quiet-ms or --warmup-vary, got " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        if (untilQuietMs > 0 && vary == null) {
+            System.err.println("--warmup-until-quiet-ms needs --warmup-vary OPTION: a repeated pass must differ from the first");
+            System.exit(2);
         }
         String[] counted = Arrays.copyOfRange(args, separator + 1, args.length);
         String[] warmup = counted;
@@ -49,9 +72,35 @@ public final class WarmedTool {
             warmup = withOption(warmup, set.substring(0, eq), set.substring(eq + 1));
         }
         Method main = Class.forName(tool).getMethod("main", String[].class);
-        main.invoke(null, (Object) warmup);
-        System.out.println("warm-up done; counted run follows");
-        main.invoke(null, (Object) counted);
+        long warmupStartNs = System.nanoTime();
+        int passes = 0;
+        double jitShare;
+        do {
+            passes++;
+            String[] pass = passes == 1 ? warmup : withOption(warmup, vary, valueOf(warmup, vary) + "-" + passes);
+            jitShare = timedJitShare(main, pass);
+        } while (untilQuietMs > 0 && jitShare > Jit.QUIET_SHARE && System.nanoTime() - warmupStartNs < untilQuietMs * 1_000_000L);
+        System.out.println("warm-up done after " + passes + " pass(es); counted run follows");
+        jitShare = timedJitShare(main, counted);
+        System.out.println(String.format(java.util.Locale.ROOT, "RESULT warmup_passes=%d jit_share=%.3f", passes, jitShare));
+    }
+
+    /** Runs the tool once; the share of that run's wall time the JIT compilers spent compiling. */
+    private static double timedJitShare(Method main, String[] args) throws Exception {
+        long startNs = System.nanoTime();
+        long startJitMs = Jit.totalMs();
+        main.invoke(null, (Object) args);
+        return (Jit.totalMs() - startJitMs) * 1e6 / Math.max(1, System.nanoTime() - startNs);
+    }
+
+    /** The value after {@code option}; the option must be there. */
+    static String valueOf(String[] args, String option) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(option)) {
+                return args[i + 1];
+            }
+        }
+        throw new IllegalArgumentException("no " + option + " in " + Arrays.toString(args));
     }
 
     /** The same arguments with the value after {@code option} replaced; the option must be there. */

@@ -2,6 +2,7 @@ package io.fjord.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ToolOutputsTest {
@@ -85,5 +86,11 @@ class ToolOutputsTest {
             .containsEntry("answered_at_end", 4990.0).containsEntry("lost", 0.0));
         assertThat(ToolOutputs.probeResult(output)).hasValueSatisfying(v -> assertThat(v).containsEntry("open_ms", 1940.4));
         assertThat(ToolOutputs.keyValueLine(output, "MISSING")).isEmpty();
+    }
+
+    @Test
+    void shouldCountEveryWarmUpPassInTheRecordsAConsumerRead() {
+        assertThat(ToolOutputs.recordsRead(Map.of("warmup_passes", 4.0, "jit_share", 0.03), 5_000_000, 5_000_000)).isEqualTo(25_000_000);
+        assertThat(ToolOutputs.recordsRead(Map.of("mb_per_s", 300.0), 5_000_000, 2_000_000)).isEqualTo(7_000_000);
     }
 }

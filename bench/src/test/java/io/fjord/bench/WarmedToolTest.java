@@ -23,4 +23,14 @@ class WarmedToolTest {
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("--num-records");
     }
+
+    @Test
+    void shouldFindTheValueOfTheOptionARepeatedPassVaries() {
+        String[] warmup = {"--topic", "t", "--group", "bench-t-warmup", "--messages", "10"};
+
+        assertThat(WarmedTool.valueOf(warmup, "--group")).isEqualTo("bench-t-warmup");
+        assertThat(WarmedTool.withOption(warmup, "--group", WarmedTool.valueOf(warmup, "--group") + "-2"))
+            .containsExactly("--topic", "t", "--group", "bench-t-warmup-2", "--messages", "10");
+        assertThatThrownBy(() -> WarmedTool.valueOf(warmup, "--num-records")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

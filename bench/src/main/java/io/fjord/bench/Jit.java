@@ -1,0 +1,31 @@
+package io.fjord.bench;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+
+/**
+ * The JIT compilers' work in this JVM, to tell a warm tool from one still compiling. On these 2-core machines the
+ * C2 compiler thread of a consumer that has read 5M records once still takes most of a core for seconds more
+ * (perf: 3 of 8 CPU-seconds of a whole run), competing with the broker and the polling thread in the counted read.
+ */
+final class Jit {
+
+    /** A pass that spent at most this share of its wall time compiling counts as quiet: the JIT has settled. */
+    static final double QUIET_SHARE = 0.05;
+
+    /**
+     * How long the harnesses let a consumer's warm-up repeat while its JIT still compiles: 4–5 passes of 5M × 100 B
+     * records settle a Java consumer here (~10 s), so 30 s bounds a tool that never settles.
+     */
+    static final long WARMUP_MAX_MS = 30_000;
+
+    private static final CompilationMXBean COMPILATION = ManagementFactory.getCompilationMXBean();
+
+    private Jit() {
+    }
+
+    /** Milliseconds spent compiling so far, summed over the compiler threads; 0 where the JVM does not tell. */
+    static long totalMs() {
+        return COMPILATION != null && COMPILATION.isCompilationTimeMonitoringSupported() ? COMPILATION.getTotalCompilationTime() : 0;
+    }
+}

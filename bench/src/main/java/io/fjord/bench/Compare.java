@@ -246,7 +246,7 @@ public final class Compare {
         long warmup = options.warmupRecords(c.size());
         long records = options.records(c.size());
         Load load = timedLoad(ctx, "produce-" + c.topic(),
-            tools.warmedProducerPerformance(bootstrap, c.topic(), warmup, records, c.size(), -1, c.acks()));
+            tools.warmedProducerPerformance(bootstrap, c.topic(), warmup, Jit.WARMUP_MAX_MS, records, c.size(), -1, c.acks()));
         ChildProcess.Result result = load.result();
         Optional<ToolOutputs.ProducerSummary> summary = ToolOutputs.producer(result.output());
         if (summary.isEmpty()) {
@@ -256,8 +256,13 @@ public final class Compare {
         ToolOutputs.ProducerSummary s = summary.get();
         record(ctx, fig(PRODUCE, c, "throughput", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.3)), s.mbPerSec());
         record(ctx, fig(PRODUCE, c, "records/s", "rec/s", Figure.Better.HIGHER, Figure.Bar.NONE), s.recordsPerSec());
-        // CPU is counted over the whole run, warm-up included, so it is per GB of everything sent.
-        recordBrokerCost(ctx, PRODUCE, c, load, (records + warmup) * (double) c.size() / 1e9);
+        Map<String, Double> warmed = ToolOutputs.probeResult(result.output()).orElse(Map.of());
+        if (warmed.containsKey("jit_share")) {
+            record(ctx, fig(PRODUCE, c, "JIT compiling during the counted run", "share", Figure.Better.INFO, Figure.Bar.NONE),
+                warmed.get("jit_share"));
+        }
+        // CPU is counted over the whole run, every warm-up pass included, so it is per GB of everything sent.
+        recordBrokerCost(ctx, PRODUCE, c, load, ToolOutputs.recordsRead(warmed, records, warmup) * (double) c.size() / 1e9);
         if (ctx.spec().name().equals("kafka")) {
             fixedRateByCase.putIfAbsent(c.label(), Math.max(1, (long) (s.recordsPerSec() / 2)));
         }
@@ -370,7 +375,7 @@ public final class Compare {
         }
         long records = Math.max(1, (long) (rate * options.latencySeconds()));
         ChildProcess.Result result = tool(ctx, "latency-" + c.topic(),
-            tools.warmedProducerPerformance(ctx.spec().bootstrap(), c.topic(), latencyWarmupRecords(rate), records, c.size(), rate,
+            tools.warmedProducerPerformance(ctx.spec().bootstrap(), c.topic(), latencyWarmupRecords(rate), 0, records, c.size(), rate,
                 c.acks()));
         Optional<ToolOutputs.ProducerSummary> summary = ToolOutputs.producer(result.output());
         if (summary.isEmpty()) {

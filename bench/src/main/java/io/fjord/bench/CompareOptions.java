@@ -36,7 +36,8 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
           --records SIZE:N,...    records per throughput run (default 100:5000000,1024:1000000; smoke 100:20000,1024:5000)
           --bytes-per-case B      records for sizes not in --records: B / size (default 1000000000)
           --warmup-percent P      producer warm-up before counting, as % of the records, in the tool's own JVM (default 50:
-                                  after 10 % the tool's JIT still compiled through the counted run)
+                                  after 10 % the tool's JIT still compiled through the counted run); at full speed it
+                                  repeats while the tool's JIT still compiles (at most 30 s)
           --read-warmup-percent P consumer warm-up: the same tool JVM first reads P % of the records from the start,
                                   uncounted, then the counted read starts again at offset 0 (default 100); the Java
                                   consumers repeat that read while their JIT still compiles (at most 30 s): steady state

@@ -90,11 +90,13 @@ final class KafkaTools {
 
     /**
      * {@code ProducerPerformance} with a warm-up of {@code warmupRecords} in the same JVM before the counted
-     * run (same rate, same settings), so the counted run measures a warm client.
+     * run (same rate, same settings), repeated while the JIT still compiles (for at most {@code warmupMaxMs}; 0: one
+     * pass), so the counted run measures a warm client.
      */
-    List<String> warmedProducerPerformance(String bootstrap, String topic, long warmupRecords, long records, int recordSize,
-                                           long throughputPerSec, String acks) {
-        return warmed(WarmedTool.PRODUCER_PERFORMANCE, List.of("--num-records=" + warmupRecords), List.of(),
+    List<String> warmedProducerPerformance(String bootstrap, String topic, long warmupRecords, long warmupMaxMs, long records,
+                                           int recordSize, long throughputPerSec, String acks) {
+        List<String> repeat = warmupMaxMs > 0 ? List.of("--warmup-until-quiet-ms", Long.toString(warmupMaxMs)) : List.of();
+        return warmed(WarmedTool.PRODUCER_PERFORMANCE, List.of("--num-records=" + warmupRecords), repeat,
             producerArgs(bootstrap, topic, records, recordSize, throughputPerSec, acks));
     }
 

@@ -208,7 +208,7 @@ final class ScaleContext {
     Optional<ToolOutputs.ProducerSummary> produceAtRate(BrokerProcess broker, String name, String topic, long warmupRecords, long records,
                                                        int recordSize, long rate) throws IOException, InterruptedException {
         ChildProcess.Result result = tool(broker, name,
-            tools().warmedProducerPerformance(spec.bootstrap(), topic, warmupRecords, records, recordSize, rate, ACKS));
+            tools().warmedProducerPerformance(spec.bootstrap(), topic, warmupRecords, 0, records, recordSize, rate, ACKS));
         Optional<ToolOutputs.ProducerSummary> summary = ToolOutputs.producer(result.output());
         if (summary.isEmpty()) {
             failed("ProducerPerformance at " + rate + " rec/s " + name, result);

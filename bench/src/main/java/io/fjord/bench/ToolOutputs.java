@@ -80,7 +80,7 @@ final class ToolOutputs {
     }
 
     /**
-     * Records a consumer tool read in all: the counted read and each warm-up pass its RESULT line's
+     * Records a warmed tool sent or read in all: the counted run and each warm-up pass its RESULT line's
      * {@code warmup_passes} counts (one when the line does not say).
      */
     static long recordsRead(Map<String, Double> values, long records, long warmupRecords) {

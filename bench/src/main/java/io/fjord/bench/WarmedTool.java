@@ -15,13 +15,13 @@ import java.util.List;
  * The counted run's summary is the last one printed, which is what the harness parses.
  *
  * <p>With {@code --warmup-until-quiet-ms MS} the warm-up repeats while its last pass spent more than
- * {@link Jit#QUIET_SHARE} of its wall time compiling, for at most MS in all; {@code --warmup-vary OPTION} names the
+ * {@link Jit#QUIET_SHARE} of its wall time compiling, for at most MS in all; {@code --warmup-vary OPTION} names an
  * option whose value gets {@code -2}, {@code -3}, ... on the repeats (a consumer group: a new group reads from the
- * start again). One pass is not enough for a consumer on these 2 cores: after ConsumerPerformance has read 5M
+ * start again; a producer repeats as it is). One pass is not enough for a consumer on these 2 cores: after ConsumerPerformance has read 5M
  * records once, its C2 compiler thread still takes most of a core through the counted read. The last line,
  * {@code RESULT warmup_passes=N jit_share=S}, gives the passes and the counted run's compile time over its wall time.
  *
- * <pre>WarmedTool --tool CLASS [--warmup-set OPTION=VALUE]... [--warmup-until-quiet-ms MS --warmup-vary OPTION]
+ * <pre>WarmedTool --tool CLASS [--warmup-set OPTION=VALUE]... [--warmup-until-quiet-ms MS [--warmup-vary OPTION]]
  *     -- TOOL-ARGUMENTS</pre>
  *
  * <p>Only the JDK is referenced at compile time: the class runs on Kafka's own tools class path
@@ -39,7 +39,7 @@ public final class WarmedTool {
         int separator = Arrays.asList(args).indexOf("--");
         if (separator < 2 || !args[0].equals("--tool")) {
             System.err.println("usage: WarmedTool --tool CLASS [--warmup-set OPTION=VALUE]... "
-                + "[--warmup-until-quiet-ms MS --warmup-vary OPTION] -- TOOL-ARGUMENTS");
+                + "[--warmup-until-quiet-ms MS [--warmup-vary OPTION]] -- TOOL-ARGUMENTS");
             System.exit(2);
         }
         String tool = args[1];
@@ -61,10 +61,6 @@ public final class WarmedTool {
                 }
             }
         }
-        if (untilQuietMs > 0 && vary == null) {
-            System.err.println("--warmup-until-quiet-ms needs --warmup-vary OPTION: a repeated pass must differ from the first");
-            System.exit(2);
-        }
         String[] counted = Arrays.copyOfRange(args, separator + 1, args.length);
         String[] warmup = counted;
         for (String set : sets) {
@@ -77,7 +73,7 @@ public final class WarmedTool {
         double jitShare;
         do {
             passes++;
-            String[] pass = passes == 1 ? warmup : withOption(warmup, vary, valueOf(warmup, vary) + "-" + passes);
+            String[] pass = passes == 1 || vary == null ? warmup : withOption(warmup, vary, valueOf(warmup, vary) + "-" + passes);
             jitShare = timedJitShare(main, pass);
         } while (untilQuietMs > 0 && jitShare > Jit.QUIET_SHARE && System.nanoTime() - warmupStartNs < untilQuietMs * 1_000_000L);
         System.out.println("warm-up done after " + passes + " pass(es); counted run follows");

@@ -524,12 +524,14 @@ public final class Compare {
         for (int size : options.sizes()) {
             String label = size + " B, acks=" + options.e2eAcks();
             ChildProcess.Result kafkaTool = tool(ctx, "e2e-" + size + "b", tools.endToEndLatency(ctx.spec().bootstrap(), e2eTopic(size),
-                options.e2eMessages(), options.e2eAcks(), size));
+                Math.max(1, options.e2eMessages() / 2), options.e2eMessages(), options.e2eAcks(), size));
             Optional<ToolOutputs.EndToEndSummary> e2e = ToolOutputs.endToEnd(kafkaTool.output());
             if (e2e.isPresent()) {
                 String tool = "EndToEndLatency (one at a time) ";
                 record(ctx, new Figure(E2E, label, tool + "avg", "ms", Figure.Better.LOWER, Figure.Bar.NONE), e2e.get().avgMs());
                 record(ctx, new Figure(E2E, label, tool + "p99 (truncated to ms)", "ms", Figure.Better.LOWER, Figure.Bar.NONE), e2e.get().p99Ms());
+                ToolOutputs.probeResult(kafkaTool.output()).map(v -> v.get("jit_share")).ifPresent(share -> record(ctx,
+                    new Figure(E2E, label, tool + "JIT compiling during the counted run", "share", Figure.Better.INFO, Figure.Bar.NONE), share));
             } else {
                 failed(ctx, "EndToEndLatency " + label, kafkaTool);
             }

@@ -47,7 +47,8 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
           --consumers WHICH       kafka (ConsumerPerformance, needs groups) | assign | both | none (default both)
           --fjord-perf yes|no     also drive every case with fjord perf, Fjord's own load generator (default yes)
           --consumer-timeout-ms T give up after T ms without records (default 10000; smoke 5000)
-          --e2e-messages N        messages for Kafka's EndToEndLatency (default 5000; smoke 200)
+          --e2e-messages N        messages for Kafka's EndToEndLatency (default 5000; smoke 200), after warm-ups of half
+                                  as many in the same JVM, repeated while its JIT still compiles (at most 30 s)
           --e2e-acks A            acks for both end-to-end measurements (default 1)
           --probe-rate R          records/s of the microsecond end-to-end probe (default 1000)
           --probe-seconds S       measured seconds of that probe (default 15; smoke 2), after

@@ -64,14 +64,23 @@ final class ToolOutputs {
         return Optional.empty();
     }
 
+    /** EndToEndLatency's last summary: a warmed run prints the warm-up's first. */
     static Optional<EndToEndSummary> endToEnd(String output) {
-        Matcher avg = E2E_AVG.matcher(output);
-        Matcher pct = E2E_PERCENTILES.matcher(output);
-        if (!avg.find() || !pct.find()) {
+        Optional<java.util.regex.MatchResult> avg = last(E2E_AVG.matcher(output));
+        Optional<java.util.regex.MatchResult> pct = last(E2E_PERCENTILES.matcher(output));
+        if (avg.isEmpty() || pct.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EndToEndSummary(d(avg.group(1)), Long.parseLong(pct.group(1)), Long.parseLong(pct.group(2)),
-            Long.parseLong(pct.group(3))));
+        return Optional.of(new EndToEndSummary(d(avg.get().group(1)), Long.parseLong(pct.get().group(1)),
+            Long.parseLong(pct.get().group(2)), Long.parseLong(pct.get().group(3))));
+    }
+
+    private static Optional<java.util.regex.MatchResult> last(Matcher matcher) {
+        java.util.regex.MatchResult last = null;
+        while (matcher.find()) {
+            last = matcher.toMatchResult();
+        }
+        return Optional.ofNullable(last);
     }
 
     /** The harness probes print one line "RESULT key=value key=value ..."; empty when absent. */

@@ -17,20 +17,23 @@ import java.util.List;
  * <p>With {@code --warmup-until-quiet-ms MS} the warm-up repeats while its last pass spent more than
  * {@link Jit#QUIET_SHARE} of its wall time compiling, for at most MS in all; {@code --warmup-vary OPTION} names an
  * option whose value gets {@code -2}, {@code -3}, ... on the repeats (a consumer group: a new group reads from the
- * start again; a producer repeats as it is). One pass is not enough for a consumer on these 2 cores: after ConsumerPerformance has read 5M
- * records once, its C2 compiler thread still takes most of a core through the counted read. The last line,
- * {@code RESULT warmup_passes=N jit_share=S}, gives the passes and the counted run's compile time over its wall time.
+ * start again; a producer repeats as it is). One pass is not enough on these 2 cores: after ConsumerPerformance
+ * has read 5M records once, its C2 compiler thread still takes most of a core through the counted read. The last
+ * line, {@code RESULT warmup_passes=N jit_share=S}, gives the passes and the counted run's compile time (summed over
+ * the compiler threads, so above 1 when both compile all along) over its wall time.
  *
  * <pre>WarmedTool --tool CLASS [--warmup-set OPTION=VALUE]... [--warmup-until-quiet-ms MS [--warmup-vary OPTION]]
  *     -- TOOL-ARGUMENTS</pre>
  *
- * <p>Only the JDK is referenced at compile time: the class runs on Kafka's own tools class path
- * (the harness copies it into a class directory of its own), so the tool under test is exactly kafka-tools.
+ * <p>Only the JDK (and {@link Jit}, JDK-only too) is referenced at compile time: the class runs on Kafka's own tools
+ * class path (the harness copies both into a class directory of their own), so the tool under test is exactly
+ * kafka-tools.
  */
 public final class WarmedTool {
 
     static final String PRODUCER_PERFORMANCE = "org.apache.kafka.tools.ProducerPerformance";
     static final String CONSUMER_PERFORMANCE = "org.apache.kafka.tools.ConsumerPerformance";
+    static final String END_TO_END_LATENCY = "org.apache.kafka.tools.EndToEndLatency";
 
     private WarmedTool() {
     }
@@ -67,7 +70,7 @@ public final class WarmedTool {
             int eq = set.indexOf('=');
             warmup = withOption(warmup, set.substring(0, eq), set.substring(eq + 1));
         }
-        Method main = Class.forName(tool).getMethod("main", String[].class);
+        Method main = entryPoint(Class.forName(tool));
         long warmupStartNs = System.nanoTime();
         int passes = 0;
         double jitShare;
@@ -76,7 +79,11 @@ public final class WarmedTool {
             String[] pass = passes == 1 || vary == null ? warmup : withOption(warmup, vary, valueOf(warmup, vary) + "-" + passes);
             jitShare = timedJitShare(main, pass);
         } while (untilQuietMs > 0 && jitShare > Jit.QUIET_SHARE && System.nanoTime() - warmupStartNs < untilQuietMs * 1_000_000L);
-        System.out.println("warm-up done after " + passes + " pass(es); counted run follows");
+        // What the warm-up wrote goes to disk now, not inside the counted run: after 2-3 GB of producer warm-up the
+        // kernel's writeback of it (dirty pages expire after 30 s) ran through the counted run, and one such run read
+        // 97 MB/s in its first 5 s where the warm-up's passes had done 116-143.
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
+        System.out.println("warm-up done after " + passes + " pass(es), written back; counted run follows");
         jitShare = timedJitShare(main, counted);
         System.out.println(String.format(java.util.Locale.ROOT, "RESULT warmup_passes=%d jit_share=%.3f", passes, jitShare));
     }
@@ -85,29 +92,55 @@ public final class WarmedTool {
     private static double timedJitShare(Method main, String[] args) throws Exception {
         long startNs = System.nanoTime();
         long startJitMs = Jit.totalMs();
-        main.invoke(null, (Object) args);
+        if (main.invoke(null, (Object) args) instanceof Integer exitCode && exitCode != 0) {
+            System.err.println("the tool exited with " + exitCode);
+            System.exit(exitCode);
+        }
         return (Jit.totalMs() - startJitMs) * 1e6 / Math.max(1, System.nanoTime() - startNs);
     }
 
     /** The value after {@code option}; the option must be there. */
     static String valueOf(String[] args, String option) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(option)) {
-                return args[i + 1];
+        return args[valueIndex(args, option)];
+    }
+
+    /**
+     * The same arguments with the value after {@code option} replaced; the option must be there. An option {@code #N}
+     * names the N-th argument itself (from 0), for tools that take positional arguments (EndToEndLatency).
+     */
+    static String[] withOption(String[] args, String option, String value) {
+        String[] copy = args.clone();
+        copy[valueIndex(args, option)] = value;
+        return copy;
+    }
+
+    private static int valueIndex(String[] args, String option) {
+        if (option.startsWith("#")) {
+            int index = Integer.parseInt(option.substring(1));
+            if (index < args.length) {
+                return index;
+            }
+        } else {
+            for (int i = 0; i < args.length - 1; i++) {
+                if (args[i].equals(option)) {
+                    return i + 1;
+                }
             }
         }
         throw new IllegalArgumentException("no " + option + " in " + Arrays.toString(args));
     }
 
-    /** The same arguments with the value after {@code option} replaced; the option must be there. */
-    static String[] withOption(String[] args, String option, String value) {
-        String[] copy = args.clone();
-        for (int i = 0; i < copy.length - 1; i++) {
-            if (copy[i].equals(option)) {
-                copy[i + 1] = value;
-                return copy;
-            }
+    /**
+     * The tool's entry point that returns: {@code mainNoExit(String...)} where the tool has one (EndToEndLatency's
+     * {@code main} ends in {@code Exit.exit}, which would end the JVM after the warm-up), else {@code main}.
+     */
+    static Method entryPoint(Class<?> tool) throws NoSuchMethodException {
+        try {
+            Method noExit = tool.getDeclaredMethod("mainNoExit", String[].class);
+            noExit.setAccessible(true);
+            return noExit;
+        } catch (NoSuchMethodException e) {
+            return tool.getMethod("main", String[].class);
         }
-        throw new IllegalArgumentException("no " + option + " in " + Arrays.toString(args));
     }
 }

@@ -33,4 +33,34 @@ class WarmedToolTest {
             .containsExactly("--topic", "t", "--group", "bench-t-warmup-2", "--messages", "10");
         assertThatThrownBy(() -> WarmedTool.valueOf(warmup, "--num-records")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldSetAPositionalArgumentByItsIndex() {
+        String[] counted = {"127.0.0.1:9092", "e2e", "5000", "1", "100"};
+
+        assertThat(WarmedTool.withOption(counted, "#2", "2500")).containsExactly("127.0.0.1:9092", "e2e", "2500", "1", "100");
+        assertThatThrownBy(() -> WarmedTool.withOption(counted, "#5", "1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldPreferAnEntryPointThatReturnsOverAMainThatExits() throws Exception {
+        assertThat(WarmedTool.entryPoint(ExitingTool.class).getName()).isEqualTo("mainNoExit");
+        assertThat(WarmedTool.entryPoint(PlainTool.class).getName()).isEqualTo("main");
+        assertThat(WarmedTool.entryPoint(ExitingTool.class).invoke(null, (Object) new String[] {"a", "b"})).isEqualTo(2);
+    }
+
+    static final class ExitingTool {
+        public static void main(String[] args) {
+            System.exit(mainNoExit(args));
+        }
+
+        private static int mainNoExit(String... args) {
+            return args.length;
+        }
+    }
+
+    static final class PlainTool {
+        public static void main(String[] args) {
+        }
+    }
 }

@@ -106,7 +106,7 @@ public final class AssignConsumerPerf {
                     consumer.seekToBeginning(partitions);
                     read(consumer, warmup, timeoutMs);
                     warmupPasses++;
-                    jitShare = (Jit.totalMs() - passStartJitMs) * 1e6 / Math.max(1, System.nanoTime() - passStartNs);
+                    jitShare = Jit.shareSince(passStartJitMs, passStartNs);
                 } while (jitShare > Jit.QUIET_SHARE && System.nanoTime() - warmupStartNs < TimeUnit.MILLISECONDS.toNanos(warmupMaxMs));
                 startNs = System.nanoTime();
                 startCpuNs = threads.getCurrentThreadCpuTime();
@@ -120,6 +120,7 @@ public final class AssignConsumerPerf {
             long startJitMs = Jit.totalMs();
             consumer.seekToBeginning(partitions);
             Read read = read(consumer, wanted, timeoutMs);
+            double countedJitShare = Jit.shareSince(startJitMs, startNs);
             long wallNs = System.nanoTime() - startNs;
             long threadCpuNs = threads.getCurrentThreadCpuTime() - startCpuNs;
             double busy = threadCpuNs / (double) wallNs;
@@ -139,7 +140,7 @@ public final class AssignConsumerPerf {
             }
             scheduler.append(String.format(java.util.Locale.ROOT, " poll_thread_kernel=%.3f", pollThreadKernel));
             scheduler.append(String.format(java.util.Locale.ROOT, " jit_share=%.3f warmup_passes=%d",
-                (Jit.totalMs() - startJitMs) * 1e6 / wallNs, warmupPasses));
+                countedJitShare, warmupPasses));
             if (fetches > 0) {
                 scheduler.append(String.format(java.util.Locale.ROOT, " fetches=%.0f bytes_per_fetch=%.0f fetch_latency_ms=%.3f", fetches,
                     fetchedBytes / fetches, metric(consumer, "fetch-latency-avg")));

@@ -256,11 +256,7 @@ public final class Compare {
         ToolOutputs.ProducerSummary s = summary.get();
         record(ctx, fig(PRODUCE, c, "throughput", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.3)), s.mbPerSec());
         record(ctx, fig(PRODUCE, c, "records/s", "rec/s", Figure.Better.HIGHER, Figure.Bar.NONE), s.recordsPerSec());
-        Map<String, Double> warmed = ToolOutputs.probeResult(result.output()).orElse(Map.of());
-        if (warmed.containsKey("jit_share")) {
-            record(ctx, fig(PRODUCE, c, "JIT compiling during the counted run", "share", Figure.Better.INFO, Figure.Bar.NONE),
-                warmed.get("jit_share"));
-        }
+        Map<String, Double> warmed = warmedResult(ctx, PRODUCE, c.label(), "JIT compiling during the counted run", result);
         // CPU is counted over the whole run, every warm-up pass included, so it is per GB of everything sent.
         recordBrokerCost(ctx, PRODUCE, c, load, ToolOutputs.recordsRead(warmed, records, warmup) * (double) c.size() / 1e9);
         if (ctx.spec().name().equals("kafka")) {
@@ -479,11 +475,7 @@ public final class Compare {
         }
         record(ctx, new Figure(CONSUME, label, "ConsumerPerformance fetch.MB.sec", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.2)),
             summary.get().fetchMbPerSec());
-        Map<String, Double> warmup = ToolOutputs.probeResult(result.output()).orElse(Map.of());
-        if (warmup.containsKey("jit_share")) {
-            record(ctx, new Figure(CONSUME, label, "ConsumerPerformance: JIT compiling during the counted read", "share", Figure.Better.INFO,
-                Figure.Bar.NONE), warmup.get("jit_share"));
-        }
+        Map<String, Double> warmup = warmedResult(ctx, CONSUME, label, "ConsumerPerformance: JIT compiling during the counted read", result);
         recordReadCost(ctx, label, "ConsumerPerformance", load, c, ToolOutputs.recordsRead(warmup, records, options.readWarmupRecords(c.size())));
     }
 
@@ -530,8 +522,7 @@ public final class Compare {
                 String tool = "EndToEndLatency (one at a time) ";
                 record(ctx, new Figure(E2E, label, tool + "avg", "ms", Figure.Better.LOWER, Figure.Bar.NONE), e2e.get().avgMs());
                 record(ctx, new Figure(E2E, label, tool + "p99 (truncated to ms)", "ms", Figure.Better.LOWER, Figure.Bar.NONE), e2e.get().p99Ms());
-                ToolOutputs.probeResult(kafkaTool.output()).map(v -> v.get("jit_share")).ifPresent(share -> record(ctx,
-                    new Figure(E2E, label, tool + "JIT compiling during the counted run", "share", Figure.Better.INFO, Figure.Bar.NONE), share));
+                warmedResult(ctx, E2E, label, tool + "JIT compiling during the counted run", kafkaTool);
             } else {
                 failed(ctx, "EndToEndLatency " + label, kafkaTool);
             }
@@ -576,6 +567,19 @@ public final class Compare {
             note(ctx, name + " timed out after " + options.toolTimeoutSeconds() + " s");
         }
         return result;
+    }
+
+    /**
+     * A {@link WarmedTool} run's closing {@code RESULT} values (warm-up passes, the counted run's JIT share; empty when
+     * it printed none), its JIT share recorded as {@code metric} of {@code group} / {@code label}.
+     */
+    private Map<String, Double> warmedResult(RoundContext ctx, String group, String label, String metric, ChildProcess.Result result) {
+        Map<String, Double> values = ToolOutputs.probeResult(result.output()).orElse(Map.of());
+        Double share = values.get("jit_share");
+        if (share != null) {
+            record(ctx, new Figure(group, label, metric, "share", Figure.Better.INFO, Figure.Bar.NONE), share);
+        }
+        return values;
     }
 
     private static Figure fig(String group, ProduceCase c, String metric, String unit, Figure.Better better, Figure.Bar bar) {

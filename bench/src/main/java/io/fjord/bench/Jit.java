@@ -28,4 +28,12 @@ final class Jit {
     static long totalMs() {
         return COMPILATION != null && COMPILATION.isCompilationTimeMonitoringSupported() ? COMPILATION.getTotalCompilationTime() : 0;
     }
+
+    /**
+     * Compile time since {@code startJitMs} (a {@link #totalMs()}) over the wall time since {@code startNs} (a
+     * {@link System#nanoTime()}): summed over the compiler threads, so above 1 when both compile all along.
+     */
+    static double shareSince(long startJitMs, long startNs) {
+        return (totalMs() - startJitMs) * 1e6 / Math.max(1, System.nanoTime() - startNs);
+    }
 }

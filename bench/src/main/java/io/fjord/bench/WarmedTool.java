@@ -96,7 +96,7 @@ public final class WarmedTool {
             System.err.println("the tool exited with " + exitCode);
             System.exit(exitCode);
         }
-        return (Jit.totalMs() - startJitMs) * 1e6 / Math.max(1, System.nanoTime() - startNs);
+        return Jit.shareSince(startJitMs, startNs);
     }
 
     /** The value after {@code option}; the option must be there. */

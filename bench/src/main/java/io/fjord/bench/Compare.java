@@ -77,7 +77,7 @@ public final class Compare {
             System.exit(2);
             return;
         }
-        Compare compare = new Compare(options, env, KafkaTools.create(env, options.workDir()), tcp);
+        Compare compare = new Compare(options, env, KafkaTools.create(env, options.workDir(), options.producerPayload()), tcp);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             compare.stopRunningBroker();
             tcp.restore();
@@ -123,6 +123,7 @@ public final class Compare {
         meta.add("settings: " + commandLineSummary());
         meta.add(PageCacheBallast.describe(ballast));
         meta.add(tcp.describe());
+        meta.add(tools.describePayload());
         meta.add(stallsBefore.describe("before the run"));
         meta.add(stallsAfter.describe("after it"));
         meta.add("Kafka " + KafkaBrokerSpec.KAFKA_VERSION + " JVM: " + String.join(" ", KafkaBrokerSpec.DEFAULT_JVM_OPTIONS)
@@ -134,10 +135,11 @@ public final class Compare {
     private String commandLineSummary() {
         return String.format(Locale.ROOT, "--rounds %d --sizes %s --partitions %s --acks %s --records %s --warmup-percent %d "
                 + "--read-warmup-percent %d --latency-seconds %s --latency-warmup-seconds %s --e2e-messages %d --probe-seconds %s "
-                + "--probe-warmup-seconds %s --tcp-congestion %s%s", options.rounds(),
+                + "--probe-warmup-seconds %s --tcp-congestion %s --producer-payload %s%s", options.rounds(),
             join(options.sizes()), join(options.partitions()), String.join(",", options.acks()), recordsSpec(), options.warmupPercent(),
             options.readWarmupPercent(), options.latencySeconds(), options.latencyWarmupSeconds(), options.e2eMessages(),
-            options.probeSeconds(), options.probeWarmupSeconds(), options.tcpCongestion(), options.smoke() ? " (--smoke)" : "");
+            options.probeSeconds(), options.probeWarmupSeconds(), options.tcpCongestion(), options.producerPayload().option(),
+            options.smoke() ? " (--smoke)" : "");
     }
 
     private String recordsSpec() {

@@ -19,7 +19,7 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
                       int e2eMessages, String e2eAcks, int probeRate, double probeSeconds, double probeWarmupSeconds,
                       Ports ports, double settleSeconds, long startTimeoutMs, long toolTimeoutSeconds,
                       Path workDir, Path doc, String section, String title, boolean smoke, boolean fjordPerf,
-                      boolean fullPageCache, String tcpCongestion) {
+                      boolean fullPageCache, String tcpCongestion, KafkaTools.Payload producerPayload) {
 
     /** 127.0.0.1 ports: Kafka's client and controller listeners, Fjord's listener. */
     record Ports(int kafka, int kafkaController, int fjord) {
@@ -61,6 +61,10 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
                                   (see PageCacheBallast); as-is: brokers write into whatever memory is free
           --tcp-congestion NAME   set net.ipv4.tcp_congestion_control (e.g. cubic) for the run, put back after (root);
                                   as-is (default) keeps the machine's (see TcpCongestion: BBR paces loopback reads)
+          --producer-payload file|random  file (default): ProducerPerformance sends values from a payload file of the
+                                  record size (--payload-file; 4,096 random A–Z values); random: --record-size, the tool
+                                  fills each record afresh, one random number per byte, and that fill sets its pace
+                                  (see KafkaTools.Payload)
           --work-dir DIR          logs, data and results.tsv (default bench/target/compare-TIMESTAMP)
           --doc FILE              markdown to update (default docs/benchmarks.md)
           --section NAME          marked section to replace (default compare-results; smoke compare-smoke)
@@ -105,7 +109,8 @@ record CompareOptions(int rounds, List<String> brokers, List<Integer> sizes, Lis
             smoke,
             yesNo(args.string("fjord-perf", "yes"), "--fjord-perf"),
             pageCache(args.string("page-cache", smoke ? "as-is" : "full")),
-            TcpCongestion.option(args.string("tcp-congestion", TcpCongestion.AS_IS)));
+            TcpCongestion.option(args.string("tcp-congestion", TcpCongestion.AS_IS)),
+            KafkaTools.Payload.option(args.string("producer-payload", "file")));
         args.ensureAllUsed();
         options.check();
         return options;

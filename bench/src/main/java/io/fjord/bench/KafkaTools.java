@@ -2,11 +2,16 @@ package io.fjord.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Command lines for Apache Kafka's own load tools (from kafka-tools, with Kafka's own dependency
@@ -20,18 +25,57 @@ final class KafkaTools {
         "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-XX:MaxInlineLevel=15",
         "-Djava.awt.headless=true");
 
+    /**
+     * Where {@code ProducerPerformance} takes its record values from.
+     *
+     * <p>{@link #RANDOM} is the tool's {@code --record-size}: it fills every record afresh with one
+     * {@code SplittableRandom.nextInt(26)} per byte, on the one thread that also calls {@code send()}. {@code perf}
+     * of a warm 1 KiB run put 55 % of that thread in the fill, the thread at 100 % of a core: the tool's
+     * random-number generator set the pace, for either broker. {@link #FILE} ({@code --payload-file}, the harness's default) gives it
+     * {@link #PAYLOADS} values of the same size and alphabet (A–Z), written once per size, one picked at random per
+     * record: the same bytes on the wire, the tool's CPU left to sending.
+     */
+    enum Payload {
+        FILE, RANDOM;
+
+        static Payload option(String value) {
+            try {
+                return valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--producer-payload takes file or random, not '" + value + "'", e);
+            }
+        }
+
+        String option() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Distinct values in a payload file: 4 MB at 1 KiB, more than the CPU's caches hold. */
+    static final int PAYLOADS = 4096;
+
     private final BenchEnvironment env;
     private final Path log4jConfig;
     private final Path wrapperClasses;
+    private final Payload payload;
+    private final Path payloadDir;
+    private final Map<Integer, Path> payloadFiles = new HashMap<>();
 
-    private KafkaTools(BenchEnvironment env, Path log4jConfig, Path wrapperClasses) {
+    private KafkaTools(BenchEnvironment env, Path log4jConfig, Path wrapperClasses, Payload payload, Path payloadDir) {
         this.env = env;
         this.log4jConfig = log4jConfig;
         this.wrapperClasses = wrapperClasses;
+        this.payload = payload;
+        this.payloadDir = payloadDir;
+    }
+
+    /** As {@link #create(BenchEnvironment, Path, Payload)} with {@link Payload#FILE}. */
+    static KafkaTools create(BenchEnvironment env, Path workDir) throws IOException {
+        return create(env, workDir, Payload.FILE);
     }
 
     /** Writes the tools' log4j2 config (WARN to stderr, as Kafka's tools-log4j2.yaml) under {@code workDir}. */
-    static KafkaTools create(BenchEnvironment env, Path workDir) throws IOException {
+    static KafkaTools create(BenchEnvironment env, Path workDir, Payload payload) throws IOException {
         Path config = workDir.resolve("tools-log4j2.properties");
         Files.createDirectories(workDir);
         Files.writeString(config, """
@@ -44,7 +88,48 @@ final class KafkaTools {
             rootLogger.level = warn
             rootLogger.appenderRef.err.ref = STDERR
             """);
-        return new KafkaTools(env, config, copyWrapper(workDir.resolve("tool-classes")));
+        return new KafkaTools(env, config, copyWrapper(workDir.resolve("tool-classes")), payload, workDir.resolve("payloads"));
+    }
+
+    /** One line for a report's header: where ProducerPerformance's values came from. */
+    String describePayload() {
+        return payload == Payload.FILE
+            ? "ProducerPerformance values: --payload-file, " + PAYLOADS + " random A–Z values of the record size, one picked per "
+                + "record (--producer-payload file; the tool's own --record-size fill spent about half of the thread that calls send() on random numbers)"
+            : "ProducerPerformance values: --record-size, filled afresh per record by the tool (--producer-payload random)";
+    }
+
+    /**
+     * The payload file for {@code recordSize}-byte values, written on first use: {@link #PAYLOADS} lines of random
+     * letters A–Z (the alphabet of the tool's own generator), newline-delimited as the tool splits them, from a
+     * fixed seed so every run sends the same values.
+     */
+    synchronized Path payloadFile(int recordSize) throws IOException {
+        Path existing = payloadFiles.get(recordSize);
+        if (existing != null) {
+            return existing;
+        }
+        Files.createDirectories(payloadDir);
+        Path file = payloadDir.resolve("payload-" + recordSize + ".txt");
+        Files.write(file, payloadBytes(recordSize, PAYLOADS));
+        payloadFiles.put(recordSize, file);
+        return file;
+    }
+
+    static byte[] payloadBytes(int recordSize, int count) {
+        if (recordSize < 1) {
+            throw new IllegalArgumentException("record size must be at least 1 byte, not " + recordSize);
+        }
+        SplittableRandom random = new SplittableRandom(recordSize);
+        byte[] bytes = new byte[(recordSize + 1) * count];
+        int at = 0;
+        for (int line = 0; line < count; line++) {
+            for (int i = 0; i < recordSize; i++) {
+                bytes[at++] = (byte) ('A' + random.nextInt(26));
+            }
+            bytes[at++] = '\n';
+        }
+        return bytes;
     }
 
     /**
@@ -128,10 +213,21 @@ final class KafkaTools {
         return command;
     }
 
-    private static List<String> producerArgs(String bootstrap, String topic, long records, int recordSize, long throughputPerSec,
-                                             String acks) {
-        return List.of("--topic", topic, "--num-records", Long.toString(records), "--record-size", Integer.toString(recordSize),
-            "--throughput", Long.toString(throughputPerSec), "--producer-props", "bootstrap.servers=" + bootstrap, "acks=" + acks);
+    private List<String> producerArgs(String bootstrap, String topic, long records, int recordSize, long throughputPerSec,
+                                      String acks) {
+        List<String> values;
+        try {
+            values = payload == Payload.FILE
+                ? List.of("--payload-file", payloadFile(recordSize).toString())
+                : List.of("--record-size", Integer.toString(recordSize));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the " + recordSize + "-byte payload file under " + payloadDir, e);
+        }
+        List<String> args = new ArrayList<>(List.of("--topic", topic, "--num-records", Long.toString(records)));
+        args.addAll(values);
+        args.addAll(List.of("--throughput", Long.toString(throughputPerSec), "--producer-props", "bootstrap.servers=" + bootstrap,
+            "acks=" + acks));
+        return args;
     }
 
     /**

@@ -109,6 +109,7 @@ public final class Scale {
         meta.add("settings: " + options.summary());
         meta.add(PageCacheBallast.describe(shared.ballast()));
         meta.add(shared.tcp().describe());
+        meta.add(shared.tools().describePayload());
         meta.add(stallsBefore.describe("before the run"));
         meta.add(stallsAfter.describe("after it"));
         meta.add("Kafka " + KafkaBrokerSpec.KAFKA_VERSION + " JVM: " + String.join(" ", KafkaBrokerSpec.DEFAULT_JVM_OPTIONS)

@@ -26,6 +26,15 @@ class CompareOptionsTest {
         assertThat(options.section()).isEqualTo("compare-results");
         assertThat(options.fullPageCache()).isTrue();
         assertThat(options.tcpCongestion()).isEqualTo("as-is");
+        assertThat(options.producerPayload()).isEqualTo(KafkaTools.Payload.FILE);
+    }
+
+    @Test
+    void shouldLetProducerPerformanceFillItsOwnValuesWhenAsked() {
+        assertThat(CompareOptions.parse(new String[] {"--producer-payload", "random"}, HOME).producerPayload())
+            .isEqualTo(KafkaTools.Payload.RANDOM);
+        assertThatThrownBy(() -> CompareOptions.parse(new String[] {"--producer-payload", "zeros"}, HOME))
+            .hasMessageContaining("--producer-payload takes file or random, not 'zeros'");
     }
 
     @Test

@@ -31,9 +31,9 @@ final class KafkaTools {
      * <p>{@link #RANDOM} is the tool's {@code --record-size}: it fills every record afresh with one
      * {@code SplittableRandom.nextInt(26)} per byte, on the one thread that also calls {@code send()}. {@code perf}
      * of a warm 1 KiB run put 55 % of that thread in the fill, the thread at 100 % of a core: the tool's
-     * random-number generator set the pace, for either broker. {@link #FILE} ({@code --payload-file}, the harness's default) gives it
-     * {@link #PAYLOADS} values of the same size and alphabet (A–Z), written once per size, one picked at random per
-     * record: the same bytes on the wire, the tool's CPU left to sending.
+     * random-number generator set the pace, for either broker. {@link #FILE} ({@code --payload-file}, the
+     * harness's default) gives it {@link #PAYLOADS} values of the same size and alphabet (A–Z), written once per
+     * size, one picked at random per record: the same bytes on the wire, the tool's CPU left to sending.
      */
     enum Payload {
         FILE, RANDOM;
@@ -95,7 +95,8 @@ final class KafkaTools {
     String describePayload() {
         return payload == Payload.FILE
             ? "ProducerPerformance values: --payload-file, " + PAYLOADS + " random A–Z values of the record size, one picked per "
-                + "record (--producer-payload file; the tool's own --record-size fill spent about half of the thread that calls send() on random numbers)"
+                + "record (--producer-payload file; the tool's own --record-size fill spent about half of the thread that calls "
+                + "send() on random numbers)"
             : "ProducerPerformance values: --record-size, filled afresh per record by the tool (--producer-payload random)";
     }
 

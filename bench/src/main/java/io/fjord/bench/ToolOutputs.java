@@ -96,7 +96,10 @@ final class ToolOutputs {
         return records + warmupRecords * Math.round(values.getOrDefault("warmup_passes", 1.0));
     }
 
-    /** The first line "TAG key=value key=value ..." with numeric values; empty when absent. */
+    /**
+     * The first line "TAG key=value key=value ..." with numeric values; empty when absent. Words that are not
+     * {@code key=number} are skipped: a JVM's own output (e.g. {@code -XX:+PrintCompilation}) can land inside the line.
+     */
     static Optional<Map<String, Double>> keyValueLine(String output, String tag) {
         String prefix = tag + " ";
         for (String line : output.split("\n")) {
@@ -104,7 +107,13 @@ final class ToolOutputs {
                 Map<String, Double> values = new HashMap<>();
                 for (String pair : line.substring(prefix.length()).trim().split("\\s+")) {
                     int eq = pair.indexOf('=');
-                    values.put(pair.substring(0, eq), d(pair.substring(eq + 1)));
+                    if (eq > 0) {
+                        try {
+                            values.put(pair.substring(0, eq), Double.parseDouble(pair.substring(eq + 1)));
+                        } catch (NumberFormatException notANumber) {
+                            // not one of the tool's figures
+                        }
+                    }
                 }
                 return Optional.of(values);
             }

@@ -93,4 +93,14 @@ class ToolOutputsTest {
         assertThat(ToolOutputs.recordsRead(Map.of("warmup_passes", 4.0, "jit_share", 0.03), 5_000_000, 5_000_000)).isEqualTo(25_000_000);
         assertThat(ToolOutputs.recordsRead(Map.of("mb_per_s", 300.0), 5_000_000, 2_000_000)).isEqualTo(7_000_000);
     }
+
+    @Test
+    void shouldSkipWordsThatAreNotFiguresWhenOtherOutputLandsInsideAResultLine() {
+        String output = "RESULT count=2000 139423 1900       1       java.nio.CharBuffer::arrayOffset p99_us=7182.8 a=b =3\n";
+
+        assertThat(ToolOutputs.probeResult(output).orElseThrow())
+            .containsOnlyKeys("count", "p99_us")
+            .containsEntry("count", 2000.0)
+            .containsEntry("p99_us", 7182.8);
+    }
 }

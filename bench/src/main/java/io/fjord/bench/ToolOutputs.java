@@ -3,6 +3,7 @@ package io.fjord.bench;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,8 +67,8 @@ final class ToolOutputs {
 
     /** EndToEndLatency's last summary: a warmed run prints the warm-up's first. */
     static Optional<EndToEndSummary> endToEnd(String output) {
-        Optional<java.util.regex.MatchResult> avg = last(E2E_AVG.matcher(output));
-        Optional<java.util.regex.MatchResult> pct = last(E2E_PERCENTILES.matcher(output));
+        Optional<MatchResult> avg = last(E2E_AVG.matcher(output));
+        Optional<MatchResult> pct = last(E2E_PERCENTILES.matcher(output));
         if (avg.isEmpty() || pct.isEmpty()) {
             return Optional.empty();
         }
@@ -75,8 +76,8 @@ final class ToolOutputs {
             Long.parseLong(pct.get().group(2)), Long.parseLong(pct.get().group(3))));
     }
 
-    private static Optional<java.util.regex.MatchResult> last(Matcher matcher) {
-        java.util.regex.MatchResult last = null;
+    private static Optional<MatchResult> last(Matcher matcher) {
+        MatchResult last = null;
         while (matcher.find()) {
             last = matcher.toMatchResult();
         }

@@ -117,7 +117,7 @@ public final class WarmedTool {
     private static int valueIndex(String[] args, String option) {
         if (option.startsWith("#")) {
             int index = Integer.parseInt(option.substring(1));
-            if (index < args.length) {
+            if (index >= 0 && index < args.length) {
                 return index;
             }
         } else {

@@ -40,6 +40,7 @@ class WarmedToolTest {
 
         assertThat(WarmedTool.withOption(counted, "#2", "2500")).containsExactly("127.0.0.1:9092", "e2e", "2500", "1", "100");
         assertThatThrownBy(() -> WarmedTool.withOption(counted, "#5", "1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WarmedTool.withOption(counted, "#-1", "1")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

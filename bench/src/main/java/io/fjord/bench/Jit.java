@@ -19,6 +19,9 @@ final class Jit {
      */
     static final long WARMUP_MAX_MS = 30_000;
 
+    /** How long the compilers must have finished nothing for {@link #awaitIdle} to call them idle. */
+    static final long IDLE_WINDOW_MS = 200;
+
     private static final CompilationMXBean COMPILATION = ManagementFactory.getCompilationMXBean();
 
     private Jit() {
@@ -35,5 +38,29 @@ final class Jit {
      */
     static double shareSince(long startJitMs, long startNs) {
         return (totalMs() - startJitMs) * 1e6 / Math.max(1, System.nanoTime() - startNs);
+    }
+
+    /**
+     * Waits until the compilers have finished nothing for {@link #IDLE_WINDOW_MS} (at most {@code maxMs}): a warm-up's
+     * last compilations are queued while it ends and would otherwise finish inside the counted run. The total only
+     * moves when a compilation finishes, so one long C2 compilation may still be running; the window is long against
+     * the 1–50 ms most take. Returns the milliseconds waited.
+     */
+    static long awaitIdle(long maxMs) throws InterruptedException {
+        long startNs = System.nanoTime();
+        long deadlineNs = startNs + maxMs * 1_000_000L;
+        long last = totalMs();
+        long stableSinceNs = startNs;
+        while (System.nanoTime() < deadlineNs) {
+            Thread.sleep(20);
+            long now = totalMs();
+            if (now != last) {
+                last = now;
+                stableSinceNs = System.nanoTime();
+            } else if (System.nanoTime() - stableSinceNs >= IDLE_WINDOW_MS * 1_000_000L) {
+                break;
+            }
+        }
+        return (System.nanoTime() - startNs) / 1_000_000L;
     }
 }

@@ -4,6 +4,8 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs one of Apache Kafka's load tools twice in one JVM: a warm-up with some options changed
@@ -21,6 +23,9 @@ import java.util.List;
  * has read 5M records once, its C2 compiler thread still takes most of a core through the counted read. The last
  * line, {@code RESULT warmup_passes=N jit_share=S}, gives the passes and the counted run's compile time (summed over
  * the compiler threads, so above 1 when both compile all along) over its wall time.
+ *
+ * <p>Between the warm-up and the counted run nothing may load a class for the first time: see
+ * {@link #loadWhatTheWarmupsEndLoads}. Before the counted run the compilers are let finish ({@link Jit#awaitIdle}).
  *
  * <pre>WarmedTool --tool CLASS [--warmup-set OPTION=VALUE]... [--warmup-until-quiet-ms MS [--warmup-vary OPTION]]
  *     -- TOOL-ARGUMENTS</pre>
@@ -65,12 +70,9 @@ public final class WarmedTool {
             }
         }
         String[] counted = Arrays.copyOfRange(args, separator + 1, args.length);
-        String[] warmup = counted;
-        for (String set : sets) {
-            int eq = set.indexOf('=');
-            warmup = withOption(warmup, set.substring(0, eq), set.substring(eq + 1));
-        }
+        String[] warmup = withOptions(counted, sets);
         Method main = entryPoint(Class.forName(tool));
+        loadWhatTheWarmupsEndLoads();
         long warmupStartNs = System.nanoTime();
         int passes = 0;
         double jitShare;
@@ -78,14 +80,42 @@ public final class WarmedTool {
             passes++;
             String[] pass = passes == 1 || vary == null ? warmup : withOption(warmup, vary, valueOf(warmup, vary) + "-" + passes);
             jitShare = timedJitShare(main, pass);
+            System.out.println(String.format(java.util.Locale.ROOT, "warm-up pass %d: JIT share %.3f", passes, jitShare));
         } while (untilQuietMs > 0 && jitShare > Jit.QUIET_SHARE && System.nanoTime() - warmupStartNs < untilQuietMs * 1_000_000L);
         // What the warm-up wrote goes to disk now, not inside the counted run: after 2-3 GB of producer warm-up the
         // kernel's writeback of it (dirty pages expire after 30 s) ran through the counted run, and one such run read
         // 97 MB/s in its first 5 s where the warm-up's passes had done 116-143.
-        new ProcessBuilder("sync").inheritIO().start().waitFor();
+        sync();
+        System.out.println("compilers idle after " + Jit.awaitIdle(2_000) + " ms");
         System.out.println("warm-up done after " + passes + " pass(es), written back; counted run follows");
         jitShare = timedJitShare(main, counted);
         System.out.println(String.format(java.util.Locale.ROOT, "RESULT warmup_passes=%d jit_share=%.3f", passes, jitShare));
+    }
+
+    /**
+     * Runs once, before the warm-up, what runs between it and the counted run, so that no class loads first there. A
+     * class loaded then can break what the JIT assumed of the class hierarchy when it compiled the tool, and the JVM
+     * throws that code away: loaded at the warm-up's end, {@code AbstractQueuedSynchronizer$ConditionNode} (the first
+     * {@code Condition.await}, in {@code Process.waitFor} while {@code sync} runs) and the process classes
+     * ({@code BufferedInputStream} gaining a subclass) took the consumer's whole compiled fetch path with them — 30–39
+     * methods "made not entrant: marked for deoptimization" at once, then 80–190 compilations inside the counted read
+     * (JIT share 0.73–0.95 of it against one Fjord).
+     */
+    private static void loadWhatTheWarmupsEndLoads() throws Exception {
+        sync();
+        ReentrantLock lock = new ReentrantLock();
+        Condition condition = lock.newCondition();
+        lock.lock();
+        try {
+            condition.awaitNanos(1_000);
+        } finally {
+            lock.unlock();
+        }
+        Jit.awaitIdle(1);
+    }
+
+    private static void sync() throws Exception {
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
     }
 
     /** Runs the tool once; the share of that run's wall time the JIT compilers spent compiling. */
@@ -97,6 +127,19 @@ public final class WarmedTool {
             System.exit(exitCode);
         }
         return Jit.shareSince(startJitMs, startNs);
+    }
+
+    /** The arguments with each {@code OPTION=VALUE} of {@code sets} applied by {@link #withOption}. */
+    static String[] withOptions(String[] args, List<String> sets) {
+        String[] copy = args;
+        for (String set : sets) {
+            int eq = set.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("expected OPTION=VALUE, got " + set);
+            }
+            copy = withOption(copy, set.substring(0, eq), set.substring(eq + 1));
+        }
+        return copy;
     }
 
     /** The value after {@code option}; the option must be there. */

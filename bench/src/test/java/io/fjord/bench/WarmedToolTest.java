@@ -18,6 +18,18 @@ class WarmedToolTest {
     }
 
     @Test
+    void shouldApplyEveryWarmupSetInTurnAndRefuseOneWithoutAValue() {
+        String[] counted = {"--topic", "t", "--messages", "5000000", "--group", "g"};
+
+        assertThat(WarmedTool.withOptions(counted, java.util.List.of("--messages=100", "--group=g-warmup")))
+            .containsExactly("--topic", "t", "--messages", "100", "--group", "g-warmup");
+        assertThat(WarmedTool.withOptions(counted, java.util.List.of())).isSameAs(counted);
+        assertThatThrownBy(() -> WarmedTool.withOptions(counted, java.util.List.of("--messages")))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("OPTION=VALUE");
+    }
+
+    @Test
     void shouldRefuseToSetAnOptionTheToolWasNotGiven() {
         assertThatThrownBy(() -> WarmedTool.withOption(new String[] {"--topic", "t"}, "--num-records", "10"))
             .isInstanceOf(IllegalArgumentException.class)

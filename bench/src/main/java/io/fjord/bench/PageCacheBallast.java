@@ -48,6 +48,8 @@ final class PageCacheBallast {
     private final long sizeBytes;
     private final ByteBuffer chunk;
     private long cursor;
+    /** The most free memory a top-up left behind after writing every ballast page: 0 while the ballast filled memory. */
+    private long freeLeftByWholeBallast;
 
     private PageCacheBallast(Path file, long sizeBytes) {
         this.file = file;
@@ -77,6 +79,11 @@ final class PageCacheBallast {
                 Math.max(0, spare) / 1e9));
             return Optional.empty();
         }
+        if (size < memTotal.getAsLong() / 2) {
+            Compare.log(String.format(Locale.ROOT, "page cache: the disk can spare only %.1f GB for a ballast against %.1f GB of memory "
+                + "(%.0f GB kept free for the runs); the page cache will be partly full — free some disk for a full one",
+                size / 1e9, memTotal.getAsLong() / 1e9, DISK_RESERVE_BYTES / 1e9));
+        }
         Path file = dir.resolve("page-cache-ballast");
         // A run stopped with Ctrl-C leaves no ballast of many GB behind.
         file.toFile().deleteOnExit();
@@ -85,9 +92,13 @@ final class PageCacheBallast {
 
     /** The report's line on how the page cache was kept. */
     static String describe(Optional<PageCacheBallast> ballast) {
-        return ballast.map(b -> String.format(Locale.ROOT, "page cache: full — before every timed run free memory was filled to %d MB "
-                + "with a clean ballast file (%.1f GB at most), so the brokers' writes recycled page-cache pages (PageCacheBallast)",
-                TARGET_FREE_BYTES >> 20, b.sizeBytes / 1e9))
+        return ballast.map(b -> b.freeLeftByWholeBallast > 0
+                ? String.format(Locale.ROOT, "page cache: partly full — the disk could spare a %.1f GB ballast, too small to fill "
+                    + "memory: after a top-up up to %d MB stayed free, and the brokers' writes took some of it (PageCacheBallast)",
+                    b.sizeBytes / 1e9, b.freeLeftByWholeBallast >> 20)
+                : String.format(Locale.ROOT, "page cache: full — before every timed run free memory was filled to %d MB "
+                    + "with a clean ballast file (%.1f GB at most), so the brokers' writes recycled page-cache pages (PageCacheBallast)",
+                    TARGET_FREE_BYTES >> 20, b.sizeBytes / 1e9))
             .orElse("page cache: as-is — the brokers' writes took whatever memory was free");
     }
 
@@ -100,11 +111,21 @@ final class PageCacheBallast {
         long startNs = System.nanoTime();
         long written = 0;
         for (int pass = 0; pass < PASSES && freeBytes() > TARGET_FREE_BYTES + SLACK_BYTES; pass++) {
-            written += fill();
+            long wrote = fill();
+            written += wrote;
+            if (wrote >= sizeBytes && freeBytes() > TARGET_FREE_BYTES + SLACK_BYTES) {
+                freeLeftByWholeBallast = Math.max(freeLeftByWholeBallast, freeBytes());
+                // Every ballast page was written and memory is still free: the file is smaller than what is free (the
+                // disk could not spare more), and more passes would only rewrite it — 47 GB per top-up of an 8 GB
+                // ballast, 30 s before every timed run, once the workspace's disk had filled up.
+                break;
+            }
         }
+        long free = freeBytes();
         if (written >= (256L << 20)) {
-            Compare.log(String.format(Locale.ROOT, "  page cache: wrote %.1f GB of ballast in %.1f s (free memory now %d MB)",
-                written / 1e9, (System.nanoTime() - startNs) / 1e9, freeBytes() >> 20));
+            Compare.log(String.format(Locale.ROOT, "  page cache: wrote %.1f GB of ballast in %.1f s (free memory now %d MB%s)",
+                written / 1e9, (System.nanoTime() - startNs) / 1e9, free >> 20,
+                freeLeftByWholeBallast > 0 ? String.format(Locale.ROOT, "; the %.1f GB ballast cannot fill it", sizeBytes / 1e9) : ""));
         }
     }
 
@@ -112,7 +133,7 @@ final class PageCacheBallast {
         long written = 0;
         // Each chunk either lands on an evicted ballast page (and takes free memory) or re-dirties a
         // resident one; the bound stops a ballast that cannot fill memory from looping.
-        long limit = Math.min(2 * sizeBytes, 2 * (freeBytes() - TARGET_FREE_BYTES) + (1L << 30));
+        long limit = Math.min(sizeBytes, 2 * (freeBytes() - TARGET_FREE_BYTES) + (1L << 30));
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             while (written < limit && freeBytes() > TARGET_FREE_BYTES) {
                 for (int i = 0; i < CHUNKS_PER_CHECK; i++) {

@@ -46,14 +46,17 @@ final class PageCacheBallast {
 
     private final Path file;
     private final long sizeBytes;
+    /** Whether the disk made the ballast smaller than memory: only then can a whole pass over it leave memory free. */
+    private final boolean shrunk;
     private final ByteBuffer chunk;
     private long cursor;
     /** The most free memory a top-up left behind after writing every ballast page: 0 while the ballast filled memory. */
     private long freeLeftByWholeBallast;
 
-    private PageCacheBallast(Path file, long sizeBytes) {
+    private PageCacheBallast(Path file, long sizeBytes, boolean shrunk) {
         this.file = file;
         this.sizeBytes = sizeBytes;
+        this.shrunk = shrunk;
         this.chunk = ByteBuffer.allocateDirect(CHUNK_BYTES);
         while (chunk.hasRemaining()) {
             chunk.put((byte) 'b');
@@ -87,7 +90,7 @@ final class PageCacheBallast {
         Path file = dir.resolve("page-cache-ballast");
         // A run stopped with Ctrl-C leaves no ballast of many GB behind.
         file.toFile().deleteOnExit();
-        return Optional.of(new PageCacheBallast(file, size));
+        return Optional.of(new PageCacheBallast(file, size, size < memTotal.getAsLong() / CHUNK_BYTES * CHUNK_BYTES));
     }
 
     /** The report's line on how the page cache was kept. */
@@ -113,10 +116,10 @@ final class PageCacheBallast {
         for (int pass = 0; pass < PASSES && freeBytes() > TARGET_FREE_BYTES + SLACK_BYTES; pass++) {
             long wrote = fill();
             written += wrote;
-            if (wrote >= sizeBytes && freeBytes() > TARGET_FREE_BYTES + SLACK_BYTES) {
+            if (shrunk && wrote >= sizeBytes && freeBytes() > TARGET_FREE_BYTES + SLACK_BYTES) {
                 freeLeftByWholeBallast = Math.max(freeLeftByWholeBallast, freeBytes());
-                // Every ballast page was written and memory is still free: the file is smaller than what is free (the
-                // disk could not spare more), and more passes would only rewrite it — 47 GB per top-up of an 8 GB
+                // Every page of a ballast smaller than memory was written and memory is still free: more passes would
+                // only rewrite it (a memory-sized one may still be filling while the kernel reclaims, as before) — 47 GB per top-up of an 8 GB
                 // ballast, 30 s before every timed run, once the workspace's disk had filled up.
                 break;
             }
@@ -133,7 +136,7 @@ final class PageCacheBallast {
         long written = 0;
         // Each chunk either lands on an evicted ballast page (and takes free memory) or re-dirties a
         // resident one; the bound stops a ballast that cannot fill memory from looping.
-        long limit = Math.min(sizeBytes, 2 * (freeBytes() - TARGET_FREE_BYTES) + (1L << 30));
+        long limit = Math.min(shrunk ? sizeBytes : 2 * sizeBytes, 2 * (freeBytes() - TARGET_FREE_BYTES) + (1L << 30));
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             while (written < limit && freeBytes() > TARGET_FREE_BYTES) {
                 for (int i = 0; i < CHUNKS_PER_CHECK; i++) {

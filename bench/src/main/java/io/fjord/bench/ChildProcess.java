@@ -49,6 +49,16 @@ final class ChildProcess {
         return builder;
     }
 
+    /**
+     * Ends every process this JVM started that is still running (the harnesses' shutdown hooks, after the broker's
+     * orderly stop): a tool run in progress when the harness is stopped would otherwise go on writing to a broker of the
+     * next run — a stopped scale run left two ProducerPerformance JVMs behind, and the next run's Kafka round failed on
+     * "Topic already exists".
+     */
+    static void destroyDescendants() {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
     static Result run(List<String> command, Path outputFile, long timeoutSeconds) throws IOException, InterruptedException {
         long sizeBefore = Files.exists(outputFile) ? Files.size(outputFile) : 0;
         long startNs = System.nanoTime();

@@ -80,6 +80,7 @@ public final class Compare {
         Compare compare = new Compare(options, env, KafkaTools.create(env, options.workDir(), options.producerPayload()), tcp);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             compare.stopRunningBroker();
+            ChildProcess.destroyDescendants();
             tcp.restore();
         }, "compare-shutdown"));
         try {

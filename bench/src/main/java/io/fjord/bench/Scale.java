@@ -71,6 +71,7 @@ public final class Scale {
             if (broker != null) {
                 broker.close();
             }
+            ChildProcess.destroyDescendants();
             tcp.restore();
         }, "scale-shutdown"));
         try {

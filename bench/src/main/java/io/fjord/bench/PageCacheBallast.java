@@ -82,25 +82,29 @@ final class PageCacheBallast {
                 Math.max(0, spare) / 1e9));
             return Optional.empty();
         }
-        if (size < memTotal.getAsLong() / 2) {
-            Compare.log(String.format(Locale.ROOT, "page cache: the disk can spare only %.1f GB for a ballast against %.1f GB of memory "
-                + "(%.0f GB kept free for the runs); the page cache will be partly full — free some disk for a full one",
+        boolean shrunk = size < memTotal.getAsLong() / CHUNK_BYTES * CHUNK_BYTES;
+        if (shrunk) {
+            Compare.log(String.format(Locale.ROOT, "page cache: the disk can spare only %.1f GB for a ballast against %.1f GB "
+                + "of memory (%.0f GB kept free for the runs); the page cache will be partly full — free some disk for a "
+                + "full one",
                 size / 1e9, memTotal.getAsLong() / 1e9, DISK_RESERVE_BYTES / 1e9));
         }
         Path file = dir.resolve("page-cache-ballast");
         // A run stopped with Ctrl-C leaves no ballast of many GB behind.
         file.toFile().deleteOnExit();
-        return Optional.of(new PageCacheBallast(file, size, size < memTotal.getAsLong() / CHUNK_BYTES * CHUNK_BYTES));
+        return Optional.of(new PageCacheBallast(file, size, shrunk));
     }
 
     /** The report's line on how the page cache was kept. */
     static String describe(Optional<PageCacheBallast> ballast) {
         return ballast.map(b -> b.freeLeftByWholeBallast > 0
-                ? String.format(Locale.ROOT, "page cache: partly full — the disk could spare a %.1f GB ballast, too small to fill "
-                    + "memory: after a top-up up to %d MB stayed free, and the brokers' writes took some of it (PageCacheBallast)",
+                ? String.format(Locale.ROOT, "page cache: partly full — the disk could spare a %.1f GB ballast, too small "
+                    + "to fill memory: after a top-up up to %d MB stayed free, and the brokers' writes took some of it "
+                    + "(PageCacheBallast)",
                     b.sizeBytes / 1e9, b.freeLeftByWholeBallast >> 20)
                 : String.format(Locale.ROOT, "page cache: full — before every timed run free memory was filled to %d MB "
-                    + "with a clean ballast file (%.1f GB at most), so the brokers' writes recycled page-cache pages (PageCacheBallast)",
+                    + "with a clean ballast file (%.1f GB at most), so the brokers' writes recycled page-cache pages "
+                    + "(PageCacheBallast)",
                     TARGET_FREE_BYTES >> 20, b.sizeBytes / 1e9))
             .orElse("page cache: as-is — the brokers' writes took whatever memory was free");
     }
@@ -113,14 +117,17 @@ final class PageCacheBallast {
     void topUp() throws IOException {
         long startNs = System.nanoTime();
         long written = 0;
+        boolean cannotFill = false;
         for (int pass = 0; pass < PASSES && freeBytes() > TARGET_FREE_BYTES + SLACK_BYTES; pass++) {
             long wrote = fill();
             written += wrote;
             if (shrunk && wrote >= sizeBytes && freeBytes() > TARGET_FREE_BYTES + SLACK_BYTES) {
-                freeLeftByWholeBallast = Math.max(freeLeftByWholeBallast, freeBytes());
                 // Every page of a ballast smaller than memory was written and memory is still free: more passes would
-                // only rewrite it (a memory-sized one may still be filling while the kernel reclaims, as before) — 47 GB per top-up of an 8 GB
-                // ballast, 30 s before every timed run, once the workspace's disk had filled up.
+                // only rewrite it (47 GB per top-up of an 8 GB ballast, ~30 s before every timed run, once the
+                // workspace's disk had filled up). A memory-sized ballast repeats as before: the kernel may still be
+                // reclaiming behind it.
+                cannotFill = true;
+                freeLeftByWholeBallast = Math.max(freeLeftByWholeBallast, freeBytes());
                 break;
             }
         }
@@ -128,7 +135,8 @@ final class PageCacheBallast {
         if (written >= (256L << 20)) {
             Compare.log(String.format(Locale.ROOT, "  page cache: wrote %.1f GB of ballast in %.1f s (free memory now %d MB%s)",
                 written / 1e9, (System.nanoTime() - startNs) / 1e9, free >> 20,
-                freeLeftByWholeBallast > 0 ? String.format(Locale.ROOT, "; the %.1f GB ballast cannot fill it", sizeBytes / 1e9) : ""));
+                cannotFill ? String.format(Locale.ROOT, "; the %.1f GB ballast cannot fill it", sizeBytes / 1e9)
+                    : ""));
         }
     }
 

@@ -98,7 +98,7 @@ public final class WarmedTool {
      * throws that code away: loaded at the warm-up's end, {@code AbstractQueuedSynchronizer$ConditionNode} (the first
      * {@code Condition.await}, in {@code Process.waitFor} while {@code sync} runs) and the process classes
      * ({@code BufferedInputStream} gaining a subclass) took the consumer's whole compiled fetch path with them — 30–39
-     * methods "made not entrant: marked for deoptimization" at once, then 80–190 compilations inside the counted read
+     * methods "made not entrant: marked for deoptimization" at once, then 78–190 compilations inside the counted read
      * (JIT share 0.73–0.95 of it against one Fjord).
      */
     private static void loadWhatTheWarmupsEndLoads() throws Exception {

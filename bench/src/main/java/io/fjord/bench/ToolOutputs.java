@@ -110,7 +110,7 @@ final class ToolOutputs {
                     int eq = pair.indexOf('=');
                     if (eq > 0) {
                         try {
-                            values.put(pair.substring(0, eq), Double.parseDouble(pair.substring(eq + 1)));
+                            values.put(pair.substring(0, eq), d(pair.substring(eq + 1)));
                         } catch (NumberFormatException notANumber) {
                             // not one of the tool's figures
                         }

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -80,7 +81,7 @@ public final class WarmedTool {
             passes++;
             String[] pass = passes == 1 || vary == null ? warmup : withOption(warmup, vary, valueOf(warmup, vary) + "-" + passes);
             jitShare = timedJitShare(main, pass);
-            System.out.println(String.format(java.util.Locale.ROOT, "warm-up pass %d: JIT share %.3f", passes, jitShare));
+            System.out.println(String.format(Locale.ROOT, "warm-up pass %d: JIT share %.3f", passes, jitShare));
         } while (untilQuietMs > 0 && jitShare > Jit.QUIET_SHARE && System.nanoTime() - warmupStartNs < untilQuietMs * 1_000_000L);
         // What the warm-up wrote goes to disk now, not inside the counted run: after 2-3 GB of producer warm-up the
         // kernel's writeback of it (dirty pages expire after 30 s) ran through the counted run, and one such run read
@@ -89,7 +90,7 @@ public final class WarmedTool {
         System.out.println("compilers idle after " + Jit.awaitIdle(2_000) + " ms");
         System.out.println("warm-up done after " + passes + " pass(es), written back; counted run follows");
         jitShare = timedJitShare(main, counted);
-        System.out.println(String.format(java.util.Locale.ROOT, "RESULT warmup_passes=%d jit_share=%.3f", passes, jitShare));
+        System.out.println(String.format(Locale.ROOT, "RESULT warmup_passes=%d jit_share=%.3f", passes, jitShare));
     }
 
     /**

@@ -259,6 +259,14 @@ public final class Compare {
         ToolOutputs.ProducerSummary s = summary.get();
         record(ctx, fig(PRODUCE, c, "throughput", "MB/s", Figure.Better.HIGHER, Figure.Bar.ratioAtLeast(1.3)), s.mbPerSec());
         record(ctx, fig(PRODUCE, c, "records/s", "rec/s", Figure.Better.HIGHER, Figure.Bar.NONE), s.recordsPerSec());
+        // Which side set the pace: records waiting far longer than a request took means a full client buffer, the
+        // requests in flight the limit (see ToolOutputs.ProducerClientMetrics).
+        ToolOutputs.producerClientMetrics(result.output()).ifPresent(m -> {
+            record(ctx, fig(PRODUCE, c, "client: record wait in buffer (record-queue-time-avg)", "ms", Figure.Better.INFO,
+                Figure.Bar.NONE), m.recordQueueMs());
+            record(ctx, fig(PRODUCE, c, "client: produce request round trip (request-latency-avg)", "ms", Figure.Better.INFO,
+                Figure.Bar.NONE), m.requestLatencyMs());
+        });
         Map<String, Double> warmed = warmedResult(ctx, PRODUCE, c.label(), "JIT compiling during the counted run", result);
         // CPU is counted over the whole run, every warm-up pass included, so it is per GB of everything sent.
         recordBrokerCost(ctx, PRODUCE, c, load, ToolOutputs.recordsRead(warmed, records, warmup) * (double) c.size() / 1e9);

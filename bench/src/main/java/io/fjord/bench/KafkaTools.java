@@ -177,13 +177,15 @@ final class KafkaTools {
     /**
      * {@code ProducerPerformance} with a warm-up of {@code warmupRecords} in the same JVM before the counted
      * run (same rate, same settings), repeated while the JIT still compiles (for at most {@code warmupMaxMs}; 0: one
-     * pass), so the counted run measures a warm client.
+     * pass), so the counted run measures a warm client. Each pass prints its producer's metrics after its summary.
      */
     List<String> warmedProducerPerformance(String bootstrap, String topic, long warmupRecords, long warmupMaxMs, long records,
                                            int recordSize, long throughputPerSec, String acks) {
         List<String> repeat = warmupMaxMs > 0 ? List.of("--warmup-until-quiet-ms", Long.toString(warmupMaxMs)) : List.of();
-        return warmed(WarmedTool.PRODUCER_PERFORMANCE, List.of("--num-records=" + warmupRecords), repeat,
-            producerArgs(bootstrap, topic, records, recordSize, throughputPerSec, acks));
+        // After each summary (outside the timed run) the producer's metrics: ToolOutputs.producerClientMetrics.
+        List<String> args = new ArrayList<>(List.of("--print-metrics"));
+        args.addAll(producerArgs(bootstrap, topic, records, recordSize, throughputPerSec, acks));
+        return warmed(WarmedTool.PRODUCER_PERFORMANCE, List.of("--num-records=" + warmupRecords), repeat, args);
     }
 
     /**

@@ -23,6 +23,16 @@ final class ToolOutputs {
                            double rebalanceMs, double fetchMs, double fetchMbPerSec, double fetchMessagesPerSec) {
     }
 
+    /**
+     * Two of the producer's own metrics (ProducerPerformance {@code --print-metrics}, printed after its summary, so outside
+     * the timed run) for the last producer the output shows: how long a record waited in the client's buffer before its
+     * batch was sent, and a produce request's round trip as the client saw it. They tell which side set the pace: a
+     * record that waited far longer than a request took was queued behind a full buffer (the tool's
+     * {@code buffer.memory}), so the requests in flight were the limit, not the tool's thread.
+     */
+    record ProducerClientMetrics(double recordQueueMs, double requestLatencyMs) {
+    }
+
     /** EndToEndLatency: the average (to 0.1 µs) and percentiles truncated to whole milliseconds by the tool. */
     record EndToEndSummary(double avgMs, long p50Ms, long p99Ms, long p999Ms) {
     }
@@ -47,6 +57,42 @@ final class ToolOutputs {
                 d(m.group(6)), d(m.group(7)), d(m.group(8)), d(m.group(9)));
         }
         return Optional.ofNullable(last);
+    }
+
+    /**
+     * The {@link ProducerClientMetrics} printed after the last summary (the counted run's, in a warmed run); empty
+     * when there is no summary, or either metric was not printed after it, or printed NaN.
+     */
+    static Optional<ProducerClientMetrics> producerClientMetrics(String output) {
+        Optional<MatchResult> summary = last(PRODUCER_SUMMARY.matcher(output));
+        if (summary.isEmpty()) {
+            return Optional.empty();
+        }
+        String after = output.substring(summary.get().end());
+        Optional<Double> queue = lastProducerMetric(after, "record-queue-time-avg");
+        Optional<Double> request = lastProducerMetric(after, "request-latency-avg");
+        if (queue.isEmpty() || request.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ProducerClientMetrics(queue.get(), request.get()));
+    }
+
+    /**
+     * The value of the last line Kafka's {@code ToolsUtils.printMetrics} printed for {@code producer-metrics:NAME}
+     * ("group:name:{tags}   : value", three decimals); empty when there is none or it is NaN (nothing recorded).
+     */
+    private static Optional<Double> lastProducerMetric(String output, String name) {
+        Pattern line = Pattern.compile("(?m)^producer-metrics:" + Pattern.quote(name) + ":\\{[^}]*\\}\\s*:\\s*(\\S+)\\s*$");
+        Optional<MatchResult> last = last(line.matcher(output));
+        if (last.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            double value = d(last.get().group(1));
+            return Double.isNaN(value) ? Optional.empty() : Optional.of(value);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     static Optional<ConsumerSummary> consumer(String output) {

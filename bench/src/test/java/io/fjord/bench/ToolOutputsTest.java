@@ -29,6 +29,48 @@ class ToolOutputsTest {
     }
 
     @Test
+    void shouldTakeTheCountedRunsClientMetricsNotAWarmupPasss() {
+        // Two passes of a warmed run, each followed by its producer's --print-metrics block (abridged).
+        String output = """
+            2500000 records sent, 896700.1 records/sec (85.52 MB/sec), 111.40 ms avg latency, 449.00 ms max latency, 128 ms 50th, 377 ms 95th, 418 ms 99th, 440 ms 99.9th.
+
+            Metric Name                                                                            Value
+            producer-metrics:record-queue-time-avg:{client-id=perf-producer-client}              : 111.396
+            producer-metrics:request-latency-avg:{client-id=perf-producer-client}                : 2.937
+            5000000 records sent, 2136752.1 records/sec (203.78 MB/sec), 5.40 ms avg latency, 40.00 ms max latency, 4 ms 50th, 27 ms 95th, 37 ms 99th, 39 ms 99.9th.
+
+            Metric Name                                                                            Value
+            producer-metrics:record-queue-time-avg:{client-id=perf-producer-client}              : 5.321
+            producer-metrics:record-queue-time-max:{client-id=perf-producer-client}              : 40.000
+            producer-metrics:request-latency-avg:{client-id=perf-producer-client}                : 0.861
+            """;
+
+        ToolOutputs.ProducerClientMetrics metrics = ToolOutputs.producerClientMetrics(output).orElseThrow();
+
+        assertThat(metrics.recordQueueMs()).isEqualTo(5.321);
+        assertThat(metrics.requestLatencyMs()).isEqualTo(0.861);
+    }
+
+    @Test
+    void shouldReportNoClientMetricsWhenTheCountedRunPrintedNoneOrNaN() {
+        String warmupOnly = """
+            2500000 records sent, 896700.1 records/sec (85.52 MB/sec), 111.40 ms avg latency, 449.00 ms max latency, 128 ms 50th, 377 ms 95th, 418 ms 99th, 440 ms 99.9th.
+            producer-metrics:record-queue-time-avg:{client-id=perf-producer-client}              : 111.396
+            producer-metrics:request-latency-avg:{client-id=perf-producer-client}                : 2.937
+            5000000 records sent, 2136752.1 records/sec (203.78 MB/sec), 5.40 ms avg latency, 40.00 ms max latency, 4 ms 50th, 27 ms 95th, 37 ms 99th, 39 ms 99.9th.
+            """;
+        String nan = """
+            10 records sent, 10.0 records/sec (0.00 MB/sec), 5.40 ms avg latency, 40.00 ms max latency, 4 ms 50th, 27 ms 95th, 37 ms 99th, 39 ms 99.9th.
+            producer-metrics:record-queue-time-avg:{client-id=perf-producer-client}              : NaN
+            producer-metrics:request-latency-avg:{client-id=perf-producer-client}                : 0.861
+            """;
+
+        assertThat(ToolOutputs.producerClientMetrics(warmupOnly)).isEmpty();
+        assertThat(ToolOutputs.producerClientMetrics(nan)).isEmpty();
+        assertThat(ToolOutputs.producerClientMetrics("org.apache.kafka.common.errors.TimeoutException: boom")).isEmpty();
+    }
+
+    @Test
     void shouldParseConsumerPerformanceRow() {
         String output = """
             start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
